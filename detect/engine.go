@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,9 @@ func (e *Engine) Run(ctx context.Context, src Source) (Result, error) {
 	})
 	close(queue)
 	wg.Wait()
+	if c, ok := src.(io.Closer); ok {
+		_ = c.Close()
+	}
 
 	for _, d := range e.Detectors {
 		if fin, ok := d.(Finisher); ok {

@@ -1,0 +1,20 @@
+// Command aiguard scans commits, pull requests and files for leaked
+// credentials, personal data, risky code and prompt injection, and turns
+// what it finds into playbook incidents.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/aiguard/aiguard/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, cli.OSEnv(), os.Args[1:])
+	stop()
+	os.Exit(code)
+}

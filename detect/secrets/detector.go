@@ -1,0 +1,203 @@
+package secrets
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	gldetect "github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/report"
+
+	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/finding"
+)
+
+// Options configure the credential detector.
+type Options struct {
+	// GitleaksConfig is a gitleaks TOML config; "" uses the defaults.
+	GitleaksConfig string
+	// GitleaksIgnore is a .gitleaksignore file; "" for none.
+	GitleaksIgnore string
+}
+
+// Detector finds credentials.
+type Detector struct {
+	gl     *gldetect.Detector
+	ignore map[string]bool
+}
+
+// New builds the detector. gitleaks detector construction mutates package
+// state, so build one detector per scan and share it between workers
+// (Detect itself is safe for concurrent use).
+func New(opts Options) (*Detector, error) {
+	cfg, err := LoadConfig(opts.GitleaksConfig)
+	if err != nil {
+		return nil, err
+	}
+	gl := gldetect.NewDetector(cfg)
+	// The gitleaks CLI decodes base64, hex and percent-encoding up to this
+	// depth by default; match it so encoded secrets are found as it finds them.
+	gl.MaxDecodeDepth = 5
+	d := &Detector{gl: gl, ignore: map[string]bool{}}
+	if opts.GitleaksIgnore != "" {
+		if err := d.loadIgnore(opts.GitleaksIgnore); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// loadIgnore reads .gitleaksignore ourselves because gitleaks applies it only
+// in its own scan loop, which we do not use.
+func (d *Detector) loadIgnore(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &ConfigError{File: path, Reason: "cannot read"}
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		d.ignore[strings.ReplaceAll(line, "\\", "/")] = true
+	}
+	return sc.Err()
+}
+
+// Name implements detect.Detector.
+func (d *Detector) Name() string { return "credentials" }
+
+// Detect implements detect.Detector.
+func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding.Finding, error) {
+	glf := gldetect.Fragment{Raw: frag.Text, FilePath: frag.Path}
+	if frag.Commit != nil {
+		glf.CommitSHA = frag.Commit.SHA
+	}
+	var out []finding.Finding
+	seen := map[string]bool{}
+	for _, text := range variants(frag) {
+		glf.Raw = text
+		for _, g := range d.gl.DetectContext(ctx, glf) {
+			f, ok := d.convert(frag, g)
+			if !ok || seen[f.Fingerprint+strconv.Itoa(f.StartLine)] {
+				continue
+			}
+			seen[f.Fingerprint+strconv.Itoa(f.StartLine)] = true
+			out = append(out, f)
+		}
+	}
+	return out, ctx.Err()
+}
+
+func (d *Detector) convert(frag *detect.Fragment, g report.Finding) (finding.Finding, bool) {
+	if IsPlaceholder(g.RuleID, g.Secret, g.Line) {
+		return finding.Finding{}, false
+	}
+	start := frag.FileLine(g.StartLine + 1)
+	end := frag.FileLine(g.EndLine + 1)
+	if g.StartLine == 0 && g.EndLine == 0 && g.Secret == "" {
+		// A path-only rule (a key store file): it matches the file itself.
+		start, end = 0, 0
+	}
+	if d.ignored(frag, g.RuleID, start) {
+		return finding.Finding{}, false
+	}
+	class := "specific"
+	conf := finding.High
+	if isGeneric(g.RuleID) {
+		class, conf = "generic", finding.Medium
+	}
+	key := g.Secret
+	if shannon(g.Secret) < 3.0 || len(g.Secret) < 16 {
+		// Hashes of short or low-entropy secrets can be reversed by guessing,
+		// so such fingerprints name the place instead.
+		key = "line:" + strconv.Itoa(start)
+	}
+	redacted := finding.Redact(g.Secret)
+	if g.Secret == "" {
+		redacted = "(file)"
+	}
+	return finding.Finding{
+		RuleID:      g.RuleID,
+		Title:       title(g),
+		Category:    finding.CredentialLeak,
+		Class:       class,
+		Path:        frag.Path,
+		StartLine:   start,
+		EndLine:     end,
+		StartColumn: g.StartColumn,
+		EndColumn:   g.EndColumn,
+		Message:     message(g),
+		Redacted:    redacted,
+		Fingerprint: finding.Fingerprint(g.RuleID, frag.Path, key),
+		Confidence:  conf,
+		Tags:        append([]string{"CWE-798"}, g.Tags...),
+		Secret:      g.Secret,
+	}, true
+}
+
+// acronyms keeps provider names readable in titles built from rule ids.
+var acronyms = map[string]string{"aws": "AWS", "gcp": "GCP", "api": "API", "pat": "PAT", "jwt": "JWT", "ssh": "SSH", "url": "URL",
+	"npm": "npm", "pypi": "PyPI", "ai": "AI", "openai": "OpenAI", "id": "ID", "oauth": "OAuth", "sas": "SAS", "db": "DB", "jdbc": "JDBC"}
+
+// title turns a rule id into a short title; gitleaks' descriptions are
+// sentences, which serve better as messages.
+func title(g report.Finding) string {
+	words := strings.Split(g.RuleID, "-")
+	for i, w := range words {
+		if a, ok := acronyms[w]; ok {
+			words[i] = a
+		} else if i == 0 && w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func message(g report.Finding) string {
+	if g.Description != "" {
+		return g.Description
+	}
+	return title(g) + " found"
+}
+
+// ignored applies .gitleaksignore entries, "file:rule:line" or
+// "commit:file:rule:line", as gitleaks does.
+func (d *Detector) ignored(frag *detect.Fragment, rule string, line int) bool {
+	if len(d.ignore) == 0 {
+		return false
+	}
+	global := fmt.Sprintf("%s:%s:%d", frag.Path, rule, line)
+	if d.ignore[global] {
+		return true
+	}
+	return frag.Commit != nil && d.ignore[frag.Commit.SHA+":"+global]
+}
+
+func isGeneric(rule string) bool {
+	return strings.Contains(rule, "generic") || strings.HasPrefix(rule, "password-") || strings.HasSuffix(rule, "-password-assignment")
+}
+
+func shannon(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	counts := map[rune]int{}
+	n := 0
+	for _, r := range s {
+		counts[r]++
+		n++
+	}
+	var h float64
+	for _, c := range counts {
+		p := float64(c) / float64(n)
+		h -= p * math.Log2(p)
+	}
+	return h
+}
