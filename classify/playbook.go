@@ -31,7 +31,7 @@ type SeverityInfo struct {
 
 // Escalation is one cell of the escalation matrix.
 type Escalation struct {
-	When  string   // "Immediate", "Within 4 hours", "Within 24 hours"
+	When  string // "Immediate", "Within 4 hours", "Within 24 hours"
 	After time.Duration
 	Roles []string // may carry a condition, e.g. "DPO (if personal data)"
 }

@@ -261,4 +261,3 @@ func writeFile(path string, write func(io.Writer) error) error {
 	}
 	return out.Close()
 }
-
