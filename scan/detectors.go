@@ -3,6 +3,7 @@ package scan
 import (
 	"github.com/aiguard/aiguard/config"
 	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/detect/aitool"
 	"github.com/aiguard/aiguard/finding"
 )
 
@@ -12,7 +13,28 @@ func extraDetectors(cfg *config.Config) ([]detect.Detector, error) {
 }
 
 // parseTrailers reads a commit message's trailers.
-func parseTrailers(msg string) []finding.Trailer { return nil }
+func parseTrailers(msg string) []finding.Trailer { return aitool.ParseTrailers(msg) }
 
-// annotate names the AI tool each commit declares.
-func annotate(fs []finding.Finding) {}
+// NotDeclared is shown when a commit names no AI tool: absence of a marker
+// is not evidence that a human wrote the change.
+const NotDeclared = "not declared"
+
+// annotate names the AI tool each commit declares, once per commit.
+func annotate(fs []finding.Finding) {
+	tools := map[*finding.Commit]string{}
+	for i := range fs {
+		c := fs[i].Commit
+		if c == nil {
+			continue
+		}
+		tool, ok := tools[c]
+		if !ok {
+			tool = aitool.Identify(c)
+			if tool == "" {
+				tool = NotDeclared
+			}
+			tools[c] = tool
+		}
+		fs[i].AITool = tool
+	}
+}

@@ -75,6 +75,7 @@ func (d *Detector) Name() string { return "credentials" }
 
 // Detect implements detect.Detector.
 func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding.Finding, error) {
+	//lint:ignore SA1019 DetectContext in gitleaks v8 takes only this type.
 	glf := gldetect.Fragment{Raw: frag.Text, FilePath: frag.Path}
 	if frag.Commit != nil {
 		glf.CommitSHA = frag.Commit.SHA
