@@ -1,0 +1,224 @@
+// Package code is the risky code (CV) detector: injection, unsafe
+// deserialisation, disabled TLS verification, weak crypto, XSS, path
+// traversal, SSRF, XXE, insecure framework settings and risky
+// infrastructure, in the code AI assistants write.
+//
+// Rules are data (rules/*.yml, plus a team's own in .aiguard.yml). Python,
+// JavaScript, TypeScript, Go and Java are matched structurally with
+// tree-sitter queries; other languages line by line. A cheap keyword
+// pre-filter decides whether a file is parsed at all, so that full-history
+// scans stay fast.
+package code
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/aiguard/aiguard/config"
+	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/finding"
+)
+
+// maxParse caps the size of a file parsed for structural matching: larger
+// files are generated or vendored far more often than hand-written, and one
+// would cost more than the rest of a commit.
+const maxParse = 1 << 20
+
+// Detector finds risky code. It is safe for concurrent use.
+type Detector struct {
+	rules  []*rule
+	byLang map[string][]*matcher
+	// parsers holds idle parsers per grammar; parsers own C memory, so they
+	// are kept in a bounded free list rather than left to the collector.
+	parsers map[*sitter.Language]chan *sitter.Parser
+}
+
+var _ detect.Detector = (*Detector)(nil)
+
+// New returns a detector with the built-in rules, minus opts.Disable, plus
+// opts.Rules. A team rule with a built-in rule's id replaces it.
+func New(opts config.Code) (*Detector, error) {
+	base, err := builtins()
+	if err != nil {
+		return nil, fmt.Errorf("built-in code rules: %w", err)
+	}
+	team, err := compileRules(opts.Rules)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	active := make([]*rule, 0, len(base)+len(team))
+	for _, r := range team {
+		known[r.ID] = true
+	}
+	for _, r := range base {
+		if !known[r.ID] {
+			active = append(active, r)
+		}
+	}
+	for _, r := range base {
+		known[r.ID] = true
+	}
+	active = append(active, team...)
+	disabled := map[string]bool{}
+	for _, id := range opts.Disable {
+		if !known[id] {
+			return nil, fmt.Errorf("detectors.code.disable: unknown rule id %q", id)
+		}
+		disabled[id] = true
+	}
+	d := &Detector{byLang: map[string][]*matcher{}, parsers: map[*sitter.Language]chan *sitter.Parser{}}
+	for _, r := range active {
+		if disabled[r.ID] {
+			continue
+		}
+		d.rules = append(d.rules, r)
+		for _, m := range r.matchers {
+			for _, l := range m.langs {
+				d.byLang[l] = append(d.byLang[l], m)
+			}
+		}
+	}
+	for _, gs := range grammars {
+		for _, g := range gs {
+			d.parsers[g] = make(chan *sitter.Parser, runtime.GOMAXPROCS(0))
+		}
+	}
+	return d, nil
+}
+
+// Name implements detect.Detector.
+func (d *Detector) Name() string { return "code" }
+
+// Rules returns the metadata of the detector's active rules.
+func (d *Detector) Rules() []Rule { return metadata(d.rules) }
+
+// scan is one Detect call's state.
+type scan struct {
+	d     *Detector
+	frag  *detect.Fragment
+	lang  *language
+	whole *string
+	seen  map[string]bool
+	out   []finding.Finding
+}
+
+// Detect implements detect.Detector.
+func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding.Finding, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	lang := languageOf(frag.Path)
+	if lang == nil && frag.FileLine(1) == 1 && isShellScript(frag.Text) {
+		lang = langShell
+	}
+	if lang == nil {
+		return nil, nil
+	}
+	var structural, lines []*matcher
+	hit := map[string]bool{}
+	for _, m := range d.byLang[lang.name] {
+		if !m.candidate(frag.Text, hit) {
+			continue
+		}
+		if m.queries != nil {
+			structural = append(structural, m)
+		} else {
+			lines = append(lines, m)
+		}
+	}
+	if len(structural) == 0 && len(lines) == 0 {
+		return nil, nil
+	}
+	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}}
+	if lang == langKubernetes {
+		whole, err := s.wholeText()
+		if err != nil || !kubeManifest.MatchString(whole) {
+			return nil, err
+		}
+	}
+	if len(lines) > 0 {
+		if err := s.matchLines(lines); err != nil {
+			return s.out, err
+		}
+	}
+	if len(structural) > 0 {
+		if err := s.matchTree(structural); err != nil {
+			return s.out, err
+		}
+	}
+	return s.out, nil
+}
+
+// candidate reports whether text holds one of the matcher's keywords,
+// remembering each keyword's answer across the matchers of one call.
+func (m *matcher) candidate(text string, hit map[string]bool) bool {
+	if len(m.keywords) == 0 {
+		return true
+	}
+	for _, k := range m.keywords {
+		found, ok := hit[k]
+		if !ok {
+			found = strings.Contains(text, k)
+			hit[k] = found
+		}
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+func isShellScript(text string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	return strings.HasPrefix(first, "#!") && (strings.HasSuffix(first, "sh") || strings.Contains(first, "sh "))
+}
+
+func (s *scan) wholeText() (string, error) {
+	if s.whole == nil {
+		w, err := s.frag.Whole()
+		if err != nil {
+			return "", fmt.Errorf("loading %s: %w", s.frag.Path, err)
+		}
+		s.whole = &w
+	}
+	return *s.whole, nil
+}
+
+// report records a finding of m at file lines start..end, unless a diff
+// did not touch those lines or the rule already fired there.
+func (s *scan) report(m *matcher, start, end, col int, line string) {
+	added := false
+	for l := start; l <= end && !added; l++ {
+		added = s.frag.IsAdded(l)
+	}
+	key := fmt.Sprintf("%s\x00%d", m.rule.ID, start)
+	if !added || s.seen[key] {
+		return
+	}
+	s.seen[key] = true
+	r := m.rule
+	tags := append([]string{}, r.CWE...)
+	s.out = append(s.out, finding.Finding{
+		RuleID:      r.ID,
+		Title:       r.Title,
+		Detector:    "code",
+		Category:    finding.CodeVulnerability,
+		Class:       r.Class,
+		Path:        s.frag.Path,
+		StartLine:   start,
+		EndLine:     end,
+		StartColumn: col,
+		Commit:      s.frag.Commit,
+		Message:     r.Message,
+		Redacted:    excerpt(line),
+		Fingerprint: finding.Fingerprint(r.ID, s.frag.Path, normalise(line)),
+		Confidence:  r.Confidence,
+		Tags:        tags,
+		Fix:         r.Fix,
+	})
+}

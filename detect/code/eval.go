@@ -1,0 +1,345 @@
+package code
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// kind is what little the detector knows about an expression's value.
+type kind int
+
+const (
+	constant kind = iota // a literal, or built only from literals
+	unknown              // a parameter, call result, attribute...
+	dynamic              // text built from literals and non-constant values
+)
+
+// value is the result of evaluating an expression: its kind and whether it
+// is text (a constant number added to a variable is arithmetic, not a query).
+type value struct {
+	kind kind
+	text bool
+}
+
+// maxHops bounds how many variable definitions evaluation follows, which
+// keeps evaluation linear and cuts assignment cycles (q = q + x).
+const maxHops = 4
+
+var upperName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+
+// evaluator answers the custom query predicates over one parsed file.
+type evaluator struct {
+	lang *language
+	src  []byte
+}
+
+func (e *evaluator) text(n *sitter.Node) string { return string(e.src[n.StartByte():n.EndByte()]) }
+
+func (e *evaluator) eval(n *sitter.Node, hops int) value {
+	k := n.Kind()
+	l := e.lang
+	switch {
+	case l.strings[k]:
+		v := value{kind: constant, text: true}
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			c := n.NamedChild(i)
+			if l.interps[c.Kind()] && c.NamedChildCount() > 0 {
+				if e.eval(c.NamedChild(0), hops).kind != constant {
+					v.kind = dynamic
+				}
+			}
+		}
+		return v
+	case l.consts[k]:
+		return value{kind: constant}
+	case l.parens[k]:
+		if n.NamedChildCount() > 0 {
+			return e.eval(n.NamedChild(0), hops)
+		}
+	case l.binaries[k]:
+		return e.evalBinary(n, hops)
+	case l.calls[k]:
+		return e.evalCall(n, hops)
+	case k == "identifier":
+		return e.evalIdent(n, hops)
+	}
+	return value{kind: unknown}
+}
+
+func (e *evaluator) evalBinary(n *sitter.Node, hops int) value {
+	op := n.ChildByFieldName("operator")
+	left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+	if op == nil || left == nil || right == nil || !e.lang.concat[op.Kind()] {
+		return value{kind: unknown}
+	}
+	a, b := e.eval(left, hops), e.eval(right, hops)
+	text := a.text || b.text
+	switch {
+	case a.kind == constant && b.kind == constant:
+		return value{kind: constant, text: text}
+	case a.kind == dynamic || b.kind == dynamic:
+		return value{kind: dynamic, text: true}
+	case text:
+		return value{kind: dynamic, text: true}
+	}
+	return value{kind: unknown}
+}
+
+func (e *evaluator) evalCall(n *sitter.Node, hops int) value {
+	fn := n.ChildByFieldName("function")
+	if fn == nil { // Java: object.name(arguments)
+		name := n.ChildByFieldName("name")
+		if name == nil {
+			return value{kind: unknown}
+		}
+		fn = name
+		if obj := n.ChildByFieldName("object"); obj != nil {
+			if e.lang.format.MatchString(e.text(obj) + "." + e.text(name)) {
+				return e.evalArgs(n, hops)
+			}
+			return value{kind: unknown}
+		}
+	}
+	if e.lang.format.MatchString(e.text(fn)) {
+		return e.evalArgs(n, hops)
+	}
+	return value{kind: unknown}
+}
+
+// evalArgs evaluates a formatting call: constant if every argument (and a
+// string receiver) is constant, otherwise built text.
+func (e *evaluator) evalArgs(n *sitter.Node, hops int) value {
+	args := n.ChildByFieldName("arguments")
+	if args == nil {
+		return value{kind: unknown}
+	}
+	for i := uint(0); i < args.NamedChildCount(); i++ {
+		a := args.NamedChild(i)
+		if a.Kind() == "keyword_argument" || a.Kind() == "pair" {
+			if v := a.ChildByFieldName("value"); v != nil {
+				a = v
+			}
+		}
+		if e.eval(a, hops).kind != constant {
+			return value{kind: dynamic, text: true}
+		}
+	}
+	return value{kind: constant, text: true}
+}
+
+func (e *evaluator) evalIdent(n *sitter.Node, hops int) value {
+	name := e.text(n)
+	defs := e.definitions(n, name)
+	if len(defs) == 0 {
+		if upperName.MatchString(name) {
+			return value{kind: constant, text: true}
+		}
+		return value{kind: unknown}
+	}
+	if hops == 0 {
+		return value{kind: unknown}
+	}
+	// The last plain assignment sets the value; augmented assignments after
+	// it (q += x) can only make it less constant.
+	v := value{kind: unknown}
+	for _, d := range defs {
+		dv := e.eval(&d.value, hops-1)
+		if !d.augmented {
+			v = dv
+			continue
+		}
+		if dv.kind != constant || v.kind == dynamic {
+			v = value{kind: dynamic, text: true}
+		} else if v.kind == constant {
+			v.text = v.text || dv.text
+		}
+	}
+	return v
+}
+
+// definition is an assignment to a variable seen before its use.
+type definition struct {
+	value     sitter.Node
+	augmented bool
+}
+
+// definitions returns the assignments to name that precede use, from the
+// last plain assignment on, looking in the enclosing function and, when it
+// has none, the whole file (module constants, fields).
+func (e *evaluator) definitions(use *sitter.Node, name string) []definition {
+	scope := use.Parent()
+	for scope != nil && !e.lang.scopes[scope.Kind()] {
+		scope = scope.Parent()
+	}
+	if scope != nil {
+		if defs := e.collect(scope, use, name); len(defs) > 0 {
+			return defs
+		}
+	}
+	root := use
+	for p := use.Parent(); p != nil; p = p.Parent() {
+		root = p
+	}
+	return e.collect(root, use, name)
+}
+
+func (e *evaluator) collect(scope, use *sitter.Node, name string) []definition {
+	var defs []definition
+	limit := use.StartByte()
+	c := scope.Walk()
+	defer c.Close()
+	for {
+		n := c.Node()
+		if n.StartByte() >= limit {
+			break
+		}
+		if f, ok := e.lang.assigns[n.Kind()]; ok && n.EndByte() <= limit {
+			if d, ok := e.assignment(n, f, name); ok {
+				if !d.augmented {
+					defs = defs[:0]
+				}
+				defs = append(defs, d)
+			}
+		}
+		if c.GotoFirstChild() {
+			continue
+		}
+		for !c.GotoNextSibling() {
+			if !c.GotoParent() {
+				return defs
+			}
+		}
+	}
+	return defs
+}
+
+// assignment returns the value n assigns to name, pairing targets and values
+// positionally for Go's multiple assignment.
+func (e *evaluator) assignment(n *sitter.Node, fields [2]string, name string) (definition, bool) {
+	target, val := n.ChildByFieldName(fields[0]), n.ChildByFieldName(fields[1])
+	if target == nil || val == nil {
+		return definition{}, false
+	}
+	idx := -1
+	if target.Kind() == "expression_list" {
+		for i := uint(0); i < target.NamedChildCount(); i++ {
+			if e.text(target.NamedChild(i)) == name {
+				idx = int(i)
+			}
+		}
+	} else if e.text(target) == name {
+		idx = 0
+	}
+	if idx < 0 {
+		return definition{}, false
+	}
+	if val.Kind() == "expression_list" {
+		if uint(idx) >= val.NamedChildCount() {
+			return definition{}, false
+		}
+		val = val.NamedChild(uint(idx))
+	}
+	op := strings.TrimSpace(string(e.src[target.EndByte():val.StartByte()]))
+	return definition{value: *val, augmented: strings.HasPrefix(op, "+") || strings.HasPrefix(op, "%")}, true
+}
+
+// context is the text a #context? predicate sees: the line n starts on and
+// the name of the function around it (a token made in generate_token()).
+func (e *evaluator) context(n *sitter.Node) string {
+	start := int(n.StartByte())
+	for start > 0 && e.src[start-1] != '\n' {
+		start--
+	}
+	end := int(n.EndByte())
+	if i := bytes.IndexByte(e.src[end:], '\n'); i >= 0 {
+		end += i
+	} else {
+		end = len(e.src)
+	}
+	ctx := string(e.src[start:end])
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if e.lang.scopes[p.Kind()] {
+			if name := p.ChildByFieldName("name"); name != nil {
+				ctx += "\n" + e.text(name)
+			}
+			break
+		}
+	}
+	return ctx
+}
+
+// tainted reports whether n reads request input, directly or through local
+// variables defined from it.
+func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
+	if e.lang.sanitizers != nil && e.lang.sanitizers.MatchString(e.text(n)) {
+		return false
+	}
+	if e.lang.sources != nil && e.lang.sources.MatchString(e.text(n)) {
+		return true
+	}
+	if hops == 0 {
+		return false
+	}
+	found := false
+	e.identifiers(n, func(id *sitter.Node) bool {
+		name := e.text(id)
+		for _, d := range e.definitions(id, name) {
+			if e.tainted(&d.value, hops-1) {
+				found = true
+				return false
+			}
+		}
+		if e.lang.taintedParams != nil && e.isTaintedParam(id, name) {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// identifiers calls fn for n and every identifier below it until fn
+// returns false.
+func (e *evaluator) identifiers(n *sitter.Node, fn func(*sitter.Node) bool) {
+	c := n.Walk()
+	defer c.Close()
+	for {
+		node := c.Node()
+		if node.Kind() == "identifier" && !fn(node) {
+			return
+		}
+		if c.GotoFirstChild() {
+			continue
+		}
+		for !c.GotoNextSibling() {
+			if !c.GotoParent() {
+				return
+			}
+		}
+	}
+}
+
+// isTaintedParam reports whether name is a parameter of the enclosing method
+// annotated as request input.
+func (e *evaluator) isTaintedParam(use *sitter.Node, name string) bool {
+	for p := use.Parent(); p != nil; p = p.Parent() {
+		if !e.lang.scopes[p.Kind()] {
+			continue
+		}
+		params := p.ChildByFieldName("parameters")
+		if params == nil {
+			return false
+		}
+		for i := uint(0); i < params.NamedChildCount(); i++ {
+			param := params.NamedChild(i)
+			if pn := param.ChildByFieldName("name"); pn != nil && e.text(pn) == name {
+				return e.lang.taintedParams.MatchString(e.text(param))
+			}
+		}
+		return false
+	}
+	return false
+}

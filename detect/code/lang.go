@@ -1,0 +1,183 @@
+package code
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+	tsgo "github.com/tree-sitter/tree-sitter-go/bindings/go"
+	tsjava "github.com/tree-sitter/tree-sitter-java/bindings/go"
+	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
+	tspy "github.com/tree-sitter/tree-sitter-python/bindings/go"
+	tsts "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
+)
+
+// language describes how to recognise a language's files and, for languages
+// with a grammar, the few node kinds the predicates need to tell constant
+// text from built text. Everything rule-specific lives in the rule data.
+type language struct {
+	name    string
+	grammar *sitter.Language
+
+	strings  set // string literal kinds (may hold interpolations)
+	interps  set // interpolation kinds inside strings
+	consts   set // other literal kinds
+	binaries set // binary expression kinds
+	concat   set // operators that build text
+	parens   set
+	calls    set
+	// format matches the callee of calls whose result is text formatted
+	// from their arguments (fmt.Sprintf, String.format, "...".format).
+	format *regexp.Regexp
+	// assigns maps assignment kinds to their target and value fields.
+	assigns map[string][2]string
+	scopes  set // function-like kinds that bound local variables
+	// sources matches expressions that read request input.
+	sources *regexp.Regexp
+	// sanitizers matches expressions whose result is safe whatever their
+	// input (basename, secure_filename, numeric conversion).
+	sanitizers *regexp.Regexp
+	// taintedParams matches parameter declarations whose value is request
+	// input (Spring's @RequestParam and friends).
+	taintedParams *regexp.Regexp
+}
+
+type set map[string]bool
+
+func newSet(kinds ...string) set {
+	s := make(set, len(kinds))
+	for _, k := range kinds {
+		s[k] = true
+	}
+	return s
+}
+
+var (
+	langPython = &language{
+		name:       "python",
+		grammar:    sitter.NewLanguage(tspy.Language()),
+		strings:    newSet("string", "concatenated_string"),
+		interps:    newSet("interpolation"),
+		consts:     newSet("integer", "float", "true", "false", "none"),
+		binaries:   newSet("binary_operator"),
+		concat:     newSet("+", "%"),
+		parens:     newSet("parenthesized_expression"),
+		calls:      newSet("call"),
+		format:     regexp.MustCompile(`\.format$`),
+		assigns:    map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
+		scopes:     newSet("function_definition", "lambda"),
+		sanitizers: regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|bleach\.clean)\(`),
+		sources:    regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b|\binput\(|\bsys\.argv\b`),
+	}
+	jsLike = language{
+		strings:  newSet("string", "template_string"),
+		interps:  newSet("template_substitution"),
+		consts:   newSet("number", "true", "false", "null", "undefined"),
+		binaries: newSet("binary_expression"),
+		concat:   newSet("+"),
+		parens:   newSet("parenthesized_expression"),
+		calls:    newSet("call_expression"),
+		format:   regexp.MustCompile(`^(util\.)?format$|\.concat$`),
+		assigns: map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"},
+			"augmented_assignment_expression": {"left", "right"}},
+		sanitizers: regexp.MustCompile(`\b(path\.basename|parseInt|Number|encodeURIComponent|escape|sanitize\w*|DOMPurify\.sanitize)\(`),
+		scopes:     newSet("function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration"),
+		sources:    regexp.MustCompile(`\b(req|request|ctx\.request|ctx)\.(query|body|params|cookies|headers|files|url|originalUrl|search)\b|\b(window\.)?location\.(hash|search|href|pathname)\b|\bdocument\.(URL|cookie|referrer)\b|\bURLSearchParams\b|\bprocess\.argv\b|\bevent\.data\b|\bsearchParams\.get\(`),
+	}
+	langJS  = withName(jsLike, "javascript", sitter.NewLanguage(tsjs.Language()))
+	langTS  = withName(jsLike, "typescript", sitter.NewLanguage(tsts.LanguageTypescript()))
+	langTSX = withName(jsLike, "typescript", sitter.NewLanguage(tsts.LanguageTSX()))
+	langGo  = &language{
+		name:     "go",
+		grammar:  sitter.NewLanguage(tsgo.Language()),
+		strings:  newSet("interpreted_string_literal", "raw_string_literal"),
+		interps:  set{},
+		consts:   newSet("int_literal", "float_literal", "true", "false", "nil", "rune_literal"),
+		binaries: newSet("binary_expression"),
+		concat:   newSet("+"),
+		parens:   newSet("parenthesized_expression"),
+		calls:    newSet("call_expression"),
+		format:   regexp.MustCompile(`^fmt\.Sprint(f|ln)?$|^strings\.(Join|Replace|ReplaceAll)$`),
+		assigns: map[string][2]string{"short_var_declaration": {"left", "right"}, "assignment_statement": {"left", "right"},
+			"var_spec": {"name", "value"}, "const_spec": {"name", "value"}},
+		scopes:     newSet("function_declaration", "method_declaration", "func_literal"),
+		sanitizers: regexp.MustCompile(`\b(filepath\.Base|path\.Base|strconv\.Atoi|strconv\.Parse\w+|url\.PathEscape|url\.QueryEscape|html\.EscapeString|template\.HTMLEscapeString)\(`),
+		sources:    regexp.MustCompile(`\b\w+\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(|\bos\.Args\b`),
+	}
+	langJava = &language{
+		name:          "java",
+		grammar:       sitter.NewLanguage(tsjava.Language()),
+		strings:       newSet("string_literal"),
+		interps:       set{},
+		consts:        newSet("decimal_integer_literal", "hex_integer_literal", "decimal_floating_point_literal", "true", "false", "null_literal", "character_literal"),
+		binaries:      newSet("binary_expression"),
+		concat:        newSet("+"),
+		parens:        newSet("parenthesized_expression"),
+		calls:         newSet("method_invocation"),
+		format:        regexp.MustCompile(`^String\.(format|join)$|\.(formatted|concat)$`),
+		assigns:       map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"}},
+		scopes:        newSet("method_declaration", "constructor_declaration", "lambda_expression"),
+		sanitizers:    regexp.MustCompile(`\b(FilenameUtils\.getName|getFileName|Integer\.parseInt|Long\.parseLong|UUID\.fromString|encodeForHTML|HtmlUtils\.htmlEscape|StringEscapeUtils\.escape\w*)\(`),
+		sources:       regexp.MustCompile(`\.(getParameter|getParameterValues|getHeader|getQueryString|getPathInfo|getRequestURI|getCookies|getInputStream|getReader)\(|\bargs\[`),
+		taintedParams: regexp.MustCompile(`@(RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam)\b`),
+	}
+	// Languages matched by line patterns only.
+	langCSharp     = &language{name: "csharp"}
+	langPHP        = &language{name: "php"}
+	langRuby       = &language{name: "ruby"}
+	langShell      = &language{name: "shell"}
+	langDockerfile = &language{name: "dockerfile"}
+	langKubernetes = &language{name: "kubernetes"}
+	langCompose    = &language{name: "compose"}
+	langTerraform  = &language{name: "terraform"}
+)
+
+func withName(l language, name string, g *sitter.Language) *language {
+	l.name, l.grammar = name, g
+	return &l
+}
+
+// languageNames are the names rules may use; typescript covers .tsx too.
+var languageNames = newSet("python", "javascript", "typescript", "go", "java", "csharp", "php", "ruby", "shell",
+	"dockerfile", "kubernetes", "compose", "terraform")
+
+var byExt = map[string]*language{
+	".py": langPython, ".pyw": langPython,
+	".js": langJS, ".mjs": langJS, ".cjs": langJS, ".jsx": langJS,
+	".ts": langTS, ".mts": langTS, ".cts": langTS, ".tsx": langTSX,
+	".go":   langGo,
+	".java": langJava,
+	".cs":   langCSharp,
+	".php":  langPHP, ".phtml": langPHP,
+	".rb": langRuby, ".rake": langRuby,
+	".sh": langShell, ".bash": langShell, ".zsh": langShell, ".ksh": langShell,
+	".tf": langTerraform, ".tfvars": langTerraform, ".hcl": langTerraform,
+	".dockerfile": langDockerfile,
+}
+
+// kubeManifest tells a Kubernetes manifest from any other YAML file: every
+// manifest starts its documents with apiVersion at the margin.
+var kubeManifest = regexp.MustCompile(`(?m)^apiVersion:\s*\S`)
+
+// languageOf picks the language of a file from its name; YAML needs the
+// content too, loaded only if some YAML rule's keyword is present.
+func languageOf(p string) *language {
+	base := path.Base(p)
+	lower := strings.ToLower(base)
+	if l, ok := byExt[path.Ext(lower)]; ok {
+		return l
+	}
+	switch {
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || lower == "containerfile":
+		return langDockerfile
+	case strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml"):
+		if strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose.") {
+			return langCompose
+		}
+		return langKubernetes
+	case lower == "gemfile" || lower == "rakefile":
+		return langRuby
+	}
+	return nil
+}
