@@ -1,0 +1,249 @@
+package pii
+
+import (
+	"strings"
+)
+
+// marking is a UK Government Security Classification level as this
+// detector reports it, ordered from least to most severe.
+type marking int
+
+const (
+	noMarking marking = iota
+	markOfficial
+	markOfficialSensitive
+	markSecret
+)
+
+var markingInfo = [...]struct{ class, rule, title string }{
+	markOfficial:          {"official", "classification-official", "OFFICIAL security classification marking"},
+	markOfficialSensitive: {"official-sensitive", "classification-official-sensitive", "OFFICIAL-SENSITIVE (or legacy RESTRICTED/PROTECT/CONFIDENTIAL) marking"},
+	markSecret:            {"classified-secret", "classification-secret", "SECRET or TOP SECRET classification marking"},
+}
+
+// markingWords are the upper-case words whose presence makes a fragment
+// worth the line-by-line marking check.
+var markingWords = []string{"OFFICIAL", "SECRET", "RESTRICTED", "CONFIDENTIAL", "PROTECT", "EYES ONLY", "MSIP_Label", "Classification"}
+
+// metadataKeys name the document properties that carry a marking
+// (front matter, Office custom properties, sensitivity labels).
+var metadataKeys = setOf("classification", "securityclassification", "protectivemarking", "securitymarking",
+	"govsclassification", "classificationlevel", "sensitivity", "sensitivitylabel", "marking", "protectivemark")
+
+// levelOf maps the text of a marking, already upper-cased and stripped of
+// decoration, to its level. It accepts only whole markings: the level word
+// followed by nothing but descriptors and caveats, so prose and identifiers
+// ("TOP_SECRET", "SECRET_KEY", "Official documentation") never match.
+//
+// Legacy GPMS markings: RESTRICTED and PROTECT became OFFICIAL-SENSITIVE
+// material; CONFIDENTIAL is treated as OFFICIAL-SENSITIVE because the word is
+// also the usual commercial banner, unless it carries a national caveat
+// (UK CONFIDENTIAL, ... EYES ONLY), which only government material does.
+func levelOf(s string) marking {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '-' || r == '–' || r == '—' || r == ':' || r == '/' || r == ',' || r == '[' || r == ']' || r == '(' || r == ')'
+	}), " ")
+	caveat := strings.Contains(s, "EYES ONLY") || strings.HasPrefix(s, "UK ")
+	s = strings.TrimPrefix(s, "UK ")
+	var level marking
+	var rest string
+	switch {
+	case hasWordPrefix(s, "TOP SECRET"):
+		level, rest = markSecret, s[len("TOP SECRET"):]
+	case hasWordPrefix(s, "SECRET"):
+		level, rest = markSecret, s[len("SECRET"):]
+	case hasWordPrefix(s, "OFFICIAL SENSITIVE"):
+		level, rest = markOfficialSensitive, s[len("OFFICIAL SENSITIVE"):]
+	case hasWordPrefix(s, "OFFICIAL"):
+		level, rest = markOfficial, s[len("OFFICIAL"):]
+	case hasWordPrefix(s, "RESTRICTED"):
+		level, rest = markOfficialSensitive, s[len("RESTRICTED"):]
+	case hasWordPrefix(s, "PROTECT"):
+		level, rest = markOfficialSensitive, s[len("PROTECT"):]
+	case hasWordPrefix(s, "CONFIDENTIAL"):
+		level, rest = markOfficialSensitive, s[len("CONFIDENTIAL"):]
+		if caveat {
+			level = markSecret
+		}
+	default:
+		return noMarking
+	}
+	for _, w := range strings.Fields(rest) {
+		if !markingTail[w] {
+			return noMarking
+		}
+	}
+	if level == markOfficial && strings.Contains(rest, "SENSITIVE") {
+		level = markOfficialSensitive
+	}
+	return level
+}
+
+// markingTail are the words allowed after a level: descriptors, caveats,
+// codewords' framing and the odd label suffix.
+var markingTail = setOf("SENSITIVE", "COMMERCIAL", "PERSONAL", "LOCSEN", "UK", "EYES", "ONLY", "EYES", "ONLY", "STRAP1",
+	"STRAP2", "STRAP3", "STRAP", "NATO", "RELEASABLE", "REL", "TO", "USA", "AUS", "CAN", "NZL", "GBR", "FVEY", "FIVE",
+	"ALL", "STAFF", "MANAGEMENT", "POLICY", "SECURITY", "PERSONNEL", "APPOINTMENTS", "MEDICAL", "CONTRACTS",
+	"INVESTIGATION", "HMG", "CABINET", "UKEO", "UKIC", "RECIPIENTS", "ADDRESSEE", "INTERNAL", "NOT", "FOR",
+	"PUBLICATION", "DISTRIBUTION", "AND", "&", "PLUS")
+
+func hasWordPrefix(s, p string) bool {
+	return strings.HasPrefix(s, p) && (len(s) == len(p) || s[len(p)] == ' ')
+}
+
+// codeExts are source files in which a marking counts only inside a comment.
+var codeExts = setOf(".go", ".py", ".java", ".js", ".jsx", ".ts", ".tsx", ".rb", ".rs", ".c", ".h", ".cc",
+	".cpp", ".hpp", ".cs", ".kt", ".kts", ".scala", ".swift", ".php", ".sh", ".bash", ".ps1", ".sql", ".lua",
+	".pl", ".r", ".m", ".dart", ".ex", ".exs", ".clj", ".groovy", ".tf", ".hcl", ".proto", ".vue", ".svelte")
+
+// fileMode says where in a file a marking may appear.
+type fileMode int
+
+const (
+	// modeDoc: documents, where banners and subject-style markings count.
+	modeDoc fileMode = iota
+	// modeConfig: configuration, where only metadata properties and
+	// comments count (keys such as SECRET: are settings, not markings).
+	modeConfig
+	// modeCode: source code, where only comments count.
+	modeCode
+)
+
+var configExts = setOf(".yml", ".yaml", ".json", ".env", ".ini", ".toml", ".properties", ".conf", ".cfg", ".lock", ".ipynb")
+
+// findMarkings returns the highest marking used as a marking in text and
+// the 1-based text line of its first occurrence.
+func findMarkings(text string, mode fileMode) (marking, int) {
+	found := false
+	for _, w := range markingWords {
+		if strings.Contains(text, w) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return noMarking, 0
+	}
+	best, bestLine := noMarking, 0
+	forEachLine(text, func(n int, line string) bool {
+		if m := lineMarking(line, mode); m > best {
+			best, bestLine = m, n
+		}
+		return best < markSecret
+	})
+	return best, bestLine
+}
+
+// lineMarking classifies one line: a banner (the marking alone, perhaps in
+// a comment or markdown decoration), a subject-style prefix
+// ("OFFICIAL-SENSITIVE: title"), or a metadata property.
+func lineMarking(line string, mode fileMode) marking {
+	if !strings.ContainsAny(line, "OSRCPMc") {
+		return noMarking
+	}
+	t := strings.TrimSpace(line)
+	comment := false
+	for _, p := range []string{"//", "#", "/*", "*/", "*", "<!--", "--", ";", "%", "REM "} {
+		if strings.HasPrefix(t, p) {
+			comment = true
+			t = strings.TrimSpace(strings.TrimPrefix(t, p))
+		}
+	}
+	if mode == modeCode && !comment {
+		return noMarking
+	}
+	if m := metadataMarking(t); m != noMarking || mode == modeConfig && !comment {
+		return m
+	}
+	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, "-->"), "*/"))
+	t = strings.Trim(t, "*_=#|>`~ \t\"")
+	if t == "" || !isUpper(t[0]) && t[0] != '[' {
+		return noMarking
+	}
+	// A banner must be written in capitals, as the scheme requires.
+	if strings.ToUpper(t) == t {
+		return levelOf(t)
+	}
+	if mode != modeDoc {
+		return noMarking
+	}
+	prefix := ""
+	if strings.HasPrefix(t, "[") {
+		if i := strings.Index(t, "]"); i > 0 {
+			prefix = t[1:i]
+		}
+	} else if i := strings.Index(t, ":"); i > 0 {
+		prefix = t[:i]
+	}
+	// A subject line such as "OFFICIAL-SENSITIVE: Budget" needs a
+	// multi-word or OFFICIAL marking; "Secret: value" is a setting.
+	if prefix == "" || strings.ToUpper(prefix) != prefix || !strings.Contains(prefix, "OFFICIAL") && !strings.ContainsAny(prefix, " -") {
+		return noMarking
+	}
+	return levelOf(prefix)
+}
+
+// metadataMarking handles "Classification: OFFICIAL-SENSITIVE" style
+// properties and Microsoft sensitivity labels (MSIP_Label_<id>_Name=...).
+func metadataMarking(t string) marking {
+	if i := strings.Index(t, "MSIP_Label_"); i >= 0 {
+		rest := t[i:]
+		if j := strings.Index(rest, "_Name"); j >= 0 {
+			return levelOf(strings.ToUpper(valueAfterKey(rest[j+5:])))
+		}
+		return noMarking
+	}
+	sep := strings.IndexAny(t, ":=>")
+	if sep <= 0 || sep > 40 {
+		return noMarking
+	}
+	if !metadataKeys[normKey(t[:sep])] {
+		// Office custom properties: <property name="ClassificationLevel"><vt:lpwstr>SECRET</vt:lpwstr>
+		if !strings.Contains(t, "ClassificationLevel") && !strings.Contains(t, "Classification\"") {
+			return noMarking
+		}
+	}
+	v := valueAfterKey(t[sep+1:])
+	// Values in code and configuration are usually tags ("confidential",
+	// "Secret"); a marking in metadata is written in capitals.
+	if v == "" || strings.ToUpper(v) != v {
+		return noMarking
+	}
+	return levelOf(v)
+}
+
+// valueAfterKey strips separators, quotes and markup from the start of a
+// property value and cuts it at the next quote or tag.
+func valueAfterKey(s string) string {
+	s = strings.TrimLeft(s, " \t=:\"'>")
+	for strings.HasPrefix(s, "<") {
+		if i := strings.IndexByte(s, '>'); i >= 0 {
+			s = strings.TrimLeft(s[i+1:], " \t")
+		} else {
+			return ""
+		}
+	}
+	if i := strings.IndexAny(s, "\"'<,;}"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// forEachLine calls fn with each 1-based line number and line of text until
+// fn returns false.
+func forEachLine(text string, fn func(n int, line string) bool) {
+	n := 0
+	for len(text) > 0 {
+		n++
+		i := strings.IndexByte(text, '\n')
+		var line string
+		if i < 0 {
+			line, text = text, ""
+		} else {
+			line, text = text[:i], text[i+1:]
+		}
+		if !fn(n, strings.TrimSuffix(line, "\r")) {
+			return
+		}
+	}
+}

@@ -1,0 +1,948 @@
+package pii
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/aiguard/aiguard/finding"
+)
+
+// hit is one personal datum found on a line. val stays in memory: it is
+// only used to count distinct data subjects and fill Finding.Secret.
+type hit struct {
+	kind kind
+	line int // 1-based line of the fragment's text
+	col  int
+	// key is the normalised key or column the value sat under ("" in free
+	// text); a repeated key starts a new record.
+	key    string
+	val    string
+	strong bool // identifies a person without anything else
+	conf   finding.Confidence
+}
+
+// cell is a value with the key, column or tag it belongs to.
+type cell struct {
+	key string
+	val string
+	off int
+}
+
+// scanner holds the state of one Detect call.
+type scanner struct {
+	lines   []string
+	hits    []hit
+	now     time.Time
+	csvCols []string
+	delim   byte
+	sqlCols []string
+	// csvHeaderLine is the index of the header in lines, or -1.
+	csvHeaderLine int
+	inSQL   bool
+	nhsFile bool
+	keyed   []bool // lines whose keyed cells were already read
+}
+
+// windowLines is how far from a datum a name, health detail or user id may
+// sit and still belong to the same record (a JSON or YAML object).
+const windowLines = 4
+
+func (s *scanner) run() {
+	anchors := make([]bool, len(s.lines))
+	s.keyed = make([]bool, len(s.lines))
+	for i, line := range s.lines {
+		if s.sqlState(line) || s.csvRow(i) || candidate(line) {
+			before := len(s.hits)
+			s.readKeyed(i)
+			s.readFree(i, line)
+			anchors[i] = len(s.hits) > before
+		}
+	}
+	for i, a := range anchors {
+		if !a {
+			continue
+		}
+		s.readNames(i, s.lines[i])
+		lo, hi := max(0, i-windowLines), min(len(s.lines)-1, i+windowLines)
+		for j := lo; j <= hi; j++ {
+			s.readKeyed(j)
+			if !anchors[j] {
+				s.readHealthWords(j, s.lines[j])
+			}
+		}
+	}
+}
+
+// candidate is the cheap pre-filter: a line is read closely only if it has
+// an '@', a run of six or more digits (allowing separators), a dotted quad,
+// an upper-case letter followed by digits, or a postcode's inward code.
+func candidate(line string) bool {
+	digits, dots := 0, 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case isDigit(c):
+			digits++
+			if digits >= 6 || dots == 3 {
+				return true
+			}
+			if i+2 < len(line) && i > 0 && line[i-1] == ' ' && isUpper(line[i+1]) && isUpper(line[i+2]) && (i+3 == len(line) || !isAlnum(line[i+3])) {
+				return true
+			}
+		case c == '@':
+			return true
+		case (c == ' ' || c == '-' || c == '/' || c == '.') && digits > 0 && i+1 < len(line) && isDigit(line[i+1]):
+			if c == '.' {
+				dots++
+			}
+		default:
+			digits, dots = 0, 0
+		}
+	}
+	return false
+}
+
+// sqlState follows INSERT statements so that tuple values can be mapped to
+// their column names; it reports whether line is part of one.
+func (s *scanner) sqlState(line string) bool {
+	t := strings.TrimSpace(line)
+	if len(t) > 11 && strings.EqualFold(t[:11], "INSERT INTO") {
+		s.inSQL = true
+		s.sqlCols = nil
+		if open := strings.IndexByte(t, '('); open > 0 {
+			v := indexFold(t, "VALUES")
+			if v < 0 || open < v {
+				if cl := strings.IndexByte(t[open:], ')'); cl > 0 {
+					for _, c := range strings.Split(t[open+1:open+cl], ",") {
+						s.sqlCols = append(s.sqlCols, normKey(c))
+					}
+				}
+			}
+		}
+	} else if !s.inSQL {
+		return false
+	}
+	if strings.HasSuffix(t, ";") {
+		defer func() { s.inSQL = false }()
+	}
+	return true
+}
+
+// readKeyed reads the values of line i that sit under a key, a CSV column
+// or an SQL column, and records those whose key names a personal datum.
+func (s *scanner) readKeyed(i int) {
+	if s.keyed[i] {
+		return
+	}
+	s.keyed[i] = true
+	line := s.lines[i]
+	var cells []cell
+	switch {
+	case s.csvRow(i):
+		cells = s.csvCells(line)
+	case s.inSQL || strings.Contains(line, "VALUES") && s.sqlCols != nil:
+		cells = s.sqlCells(line)
+	}
+	cells = append(cells, keyValues(line)...)
+	for _, c := range cells {
+		k := keyKind(c.key)
+		if k == "" {
+			continue
+		}
+		s.keyedValue(i, c, k)
+	}
+}
+
+func (s *scanner) keyedValue(i int, c cell, k kind) {
+	v := strings.TrimSpace(c.val)
+	if v == "" || len(v) > 200 || nullish(v) {
+		return
+	}
+	key := normKey(c.key)
+	add := func(k kind, val string, strong bool, conf finding.Confidence) {
+		s.add(hit{kind: k, line: i + 1, col: c.off, key: key, val: val, strong: strong, conf: conf})
+	}
+	d := digitsOf(v)
+	numeric := onlyNumberChars(v)
+	switch k {
+	case kName:
+		if looksLikeName(v, key == "name" || key == "patient" || key == "customer" || key == "employee") {
+			add(kName, v, false, finding.Low)
+		}
+	case kDOB:
+		if birthDate(firstField(v), s.now) {
+			add(kDOB, v, false, finding.Medium)
+		}
+	case kEmail:
+		if personalEmail(v) {
+			add(kEmail, strings.ToLower(v), true, finding.High)
+		}
+	case kPhone:
+		if numeric && len(d) >= 10 && len(d) <= 13 && ukPhone(v) {
+			add(kPhone, d, true, finding.High)
+		}
+	case kNHS:
+		if numeric && validNHS(d) {
+			add(kNHS, d, true, finding.High)
+		}
+	case kNINO:
+		if n := strings.ToUpper(strings.ReplaceAll(v, " ", "")); validNINO(n) {
+			add(kNINO, n, true, finding.High)
+		}
+	case kUTR:
+		if numeric && validUTR(d) {
+			add(kUTR, d, true, finding.High)
+		}
+	case kVAT:
+		u := strings.TrimPrefix(strings.ToUpper(v), "GB")
+		if onlyNumberChars(u) && validVAT(digitsOf(u)) {
+			add(kVAT, d, true, finding.High)
+		}
+	case kPassport:
+		if numeric && len(d) == 9 && !placeholderDigits(d) {
+			add(kPassport, d, true, finding.Medium)
+		}
+	case kLicence:
+		if n := strings.ToUpper(strings.ReplaceAll(v, " ", "")); validLicence(n) {
+			add(kLicence, n, true, finding.High)
+		}
+	case kSortCode:
+		if numeric && len(d) == 6 && !placeholderDigits(d) {
+			add(kSortCode, d, false, finding.Medium)
+		}
+	case kAccount:
+		if numeric && len(d) == 8 && !placeholderDigits(d) {
+			add(kAccount, d, false, finding.Medium)
+		}
+	case kCard:
+		if numeric && validCard(d) {
+			add(kCard, d, true, finding.High)
+		}
+	case kIBAN:
+		if n := strings.ToUpper(strings.ReplaceAll(v, " ", "")); validIBAN(n) {
+			add(kIBAN, n, true, finding.High)
+		}
+	case kAddress:
+		if n := strings.ToUpper(strings.ReplaceAll(v, " ", "")); validPostcode(n) || addressLike(v) {
+			add(kAddress, v, false, finding.Low)
+		}
+	case kIP:
+		if personIP(v) {
+			add(kIP, v, false, finding.Low)
+		}
+	case kUser:
+		add(kUser, v, false, finding.Low)
+	case kHealth:
+		if hasLetters(v) {
+			add(kHealth, v, false, finding.Medium)
+		}
+	}
+}
+
+// readFree finds validated identifiers in free text, using words on the
+// line and the line before as context for short or checksum-less values.
+func (s *scanner) readFree(i int, line string) {
+	for p := 0; p < len(line); p++ {
+		c := line[p]
+		switch {
+		case c == '@':
+			s.freeEmail(i, line, p)
+		case (isDigit(c) || c == '+' && p+1 < len(line) && isDigit(line[p+1])) && (p == 0 || boundary(line[p-1])):
+			p = s.freeNumber(i, line, p) - 1
+		case isUpper(c) && (p == 0 || boundary(line[p-1])) && p+2 < len(line):
+			s.freeUpper(i, line, p)
+		}
+	}
+}
+
+// boundary is a character that may precede a value: not part of a word,
+// a version ("v1.2") or a decimal.
+func boundary(c byte) bool {
+	return !isAlnum(c) && c != '.' && c != '_' && c != '-' && c != '/' && c != '+' && c != '#' && c != '$' && c != '%'
+}
+
+func (s *scanner) context(i int, k kind) bool {
+	if hasAnyFold(s.lines[i], contextWords[k]) {
+		return true
+	}
+	return i > 0 && hasAnyFold(s.lines[i-1], contextWords[k])
+}
+
+// freeNumber reads a run of digit groups starting at p and tries the
+// number kinds on each span of groups, longest first. It returns the end.
+func (s *scanner) freeNumber(i int, line string, p int) int {
+	type group struct{ start, end int }
+	var groups []group
+	seps := []byte{}
+	q := p
+	if line[q] == '+' {
+		q++
+	}
+	for len(groups) < 8 {
+		st := q
+		for q < len(line) && isDigit(line[q]) {
+			q++
+		}
+		groups = append(groups, group{st, q})
+		if q+1 < len(line) && strings.IndexByte(" -./", line[q]) >= 0 && isDigit(line[q+1]) {
+			seps = append(seps, line[q])
+			q++
+			continue
+		}
+		break
+	}
+	end := q
+	if end < len(line) && (isAlpha(line[end]) || line[end] == '_') {
+		return end
+	}
+	if ip := line[p:end]; strings.Count(ip, ".") == 3 && len(groups) == 4 && !strings.ContainsAny(ip, " -/") {
+		if personIP(ip) && !hasAnyFold(line, []string{"version", " v" + ip}) {
+			s.add(hit{kind: kIP, line: i + 1, col: p, val: ip, conf: finding.Low})
+		}
+		return end
+	}
+	for a := 0; a < len(groups); {
+		matched := false
+		for b := len(groups) - 1; b >= a; b-- {
+			st, en := groups[a].start, groups[b].end
+			if a == 0 {
+				st = p
+			}
+			if s.tryNumber(i, line, line[st:en], seps[a:b], st) {
+				a, matched = b+1, true
+				break
+			}
+		}
+		if !matched {
+			a++
+		}
+	}
+	return end
+}
+
+// tryNumber decides what one span of digit groups is, if anything.
+func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool {
+	d := digitsOf(raw)
+	sameSep := true
+	for _, c := range seps {
+		if c != seps[0] {
+			sameSep = false
+		}
+	}
+	spaced := len(seps) > 0 && sameSep && (seps[0] == ' ' || seps[0] == '-')
+	add := func(k kind, strong bool, conf finding.Confidence) bool {
+		s.add(hit{kind: k, line: i + 1, col: col, val: d, strong: strong, conf: conf})
+		return true
+	}
+	if len(seps) > 0 && sameSep && (seps[0] == '/' || seps[0] == '-' || seps[0] == '.') && len(seps) == 2 {
+		if birthDate(raw, s.now) && s.context(i, kDOB) {
+			return add(kDOB, false, finding.Medium)
+		}
+		if seps[0] != '-' {
+			return false
+		}
+	}
+	if strings.Contains(string(seps), ".") || strings.Contains(string(seps), "/") {
+		return false
+	}
+	intl := raw[0] == '+' || strings.HasPrefix(d, "0044") && len(d) >= 13
+	switch n := len(d); {
+	case n == 10 && validNHS(d) && (s.context(i, kNHS) || s.nhsFile && len(seps) == 2 && groupSizes(raw, 3, 3, 4)):
+		return add(kNHS, true, confOf(s.context(i, kNHS)))
+	case n == 10 && validUTR(d) && s.context(i, kUTR):
+		return add(kUTR, true, finding.High)
+	case (n == 10 || n == 11) && d[0] == '0' || intl && n >= 12 && n <= 14:
+		if (s.context(i, kPhone) || spaced || intl) && ukPhone(raw) {
+			return add(kPhone, s.context(i, kPhone) || intl, finding.Medium)
+		}
+	case n >= 13 && n <= 19 && validCard(d) && (s.context(i, kCard) || spaced && cardGroups(raw)):
+		return add(kCard, true, confOf(s.context(i, kCard)))
+	case (n == 9 || n == 12) && validVAT(d) && s.context(i, kVAT):
+		return add(kVAT, true, finding.Medium)
+	case n == 9 && !placeholderDigits(d) && s.context(i, kPassport):
+		return add(kPassport, true, finding.Medium)
+	case n == 6 && len(seps) == 2 && !placeholderDigits(d) && s.context(i, kSortCode):
+		return add(kSortCode, false, finding.Medium)
+	case n == 8 && len(seps) == 0 && !placeholderDigits(d) && s.context(i, kAccount):
+		return add(kAccount, false, finding.Medium)
+	}
+	return false
+}
+
+func confOf(ctx bool) finding.Confidence {
+	if ctx {
+		return finding.High
+	}
+	return finding.Medium
+}
+
+// groupSizes reports whether raw's digit groups have exactly these sizes.
+func groupSizes(raw string, sizes ...int) bool {
+	g := strings.FieldsFunc(raw, func(r rune) bool { return r < '0' || r > '9' })
+	if len(g) != len(sizes) {
+		return false
+	}
+	for i, x := range g {
+		if len(x) != sizes[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// cardGroups accepts the layouts cards are printed in.
+func cardGroups(raw string) bool {
+	return groupSizes(raw, 4, 4, 4, 4) || groupSizes(raw, 4, 6, 5) || groupSizes(raw, 4, 6, 4) || groupSizes(raw, 4, 4, 4, 4, 3)
+}
+
+// freeUpper tries the identifiers that start with capital letters: NINO,
+// IBAN, VAT with its GB prefix, driving licence and postcode.
+func (s *scanner) freeUpper(i int, line string, p int) {
+	// Collect the token allowing single spaces, as these are often grouped.
+	q := p
+	var b []byte
+	for q < len(line) && len(b) < 34 {
+		c := line[q]
+		if isAlnumUpper(c) {
+			b = append(b, c)
+			q++
+			continue
+		}
+		if c == ' ' && q+1 < len(line) && isAlnumUpper(line[q+1]) {
+			q++
+			continue
+		}
+		break
+	}
+	if len(b) < 5 || q < len(line) && (isLower(line[q]) || line[q] == '_') {
+		return
+	}
+	tok := string(b)
+	add := func(k kind, val string, strong bool, conf finding.Confidence) {
+		s.add(hit{kind: k, line: i + 1, col: p, val: val, strong: strong, conf: conf})
+	}
+	if n := len(tok); n >= 15 && isDigit(tok[2]) && isDigit(tok[3]) {
+		if l := ibanLengths[tok[:2]]; l > 0 && l <= n && validIBAN(tok[:l]) {
+			add(kIBAN, tok[:l], true, confOf(s.context(i, kIBAN)))
+			return
+		}
+	}
+	for _, l := range []int{9, 8} {
+		if len(tok) >= l && validNINO(tok[:l]) && (len(tok) == l || l == 9 || !isAlnumUpper(tok[l])) {
+			// An unspaced token must end where the NINO ends.
+			if !strings.Contains(line[p:q], " ") && len(tok) != l {
+				continue
+			}
+			if l == 8 && !s.context(i, kNINO) {
+				continue
+			}
+			add(kNINO, tok[:l], true, confOf(s.context(i, kNINO)))
+			return
+		}
+	}
+	if strings.HasPrefix(tok, "GB") && (len(tok) == 11 || len(tok) == 14) && onlyNumberChars(tok[2:]) && validVAT(tok[2:]) {
+		add(kVAT, tok, true, confOf(s.context(i, kVAT)))
+		return
+	}
+	if len(tok) >= 16 && validLicence(tok[:16]) && s.context(i, kLicence) {
+		add(kLicence, tok[:16], true, finding.High)
+		return
+	}
+	for _, l := range []int{5, 6, 7} {
+		if len(tok) >= l && validPostcode(tok[:l]) && strings.Contains(line[p:q], " ") && addressCue(line) {
+			add(kAddress, tok[:l], false, finding.Low)
+			return
+		}
+	}
+}
+
+// addressCue reports whether a line reads like a postal address.
+func addressCue(line string) bool {
+	return strings.Count(line, ",") >= 2 || hasAnyFold(line, streetWords)
+}
+
+var streetWords = []string{" road", " street", " lane", " avenue", " close", " drive", " way", " court", " place",
+	" crescent", " gardens", " terrace", " square", " grove", " park", " row", " walk", " mews", " rd", " st,", " ave",
+	"address"}
+
+func addressLike(v string) bool {
+	return hasLetters(v) && strings.IndexFunc(v, func(r rune) bool { return r >= '0' && r <= '9' }) >= 0 && len(v) >= 6
+}
+
+// freeEmail reads the address around the '@' at p.
+func (s *scanner) freeEmail(i int, line string, p int) {
+	a := p
+	for a > 0 && emailLocal(line[a-1]) {
+		a--
+	}
+	z := p + 1
+	for z < len(line) && (isAlnum(line[z]) || line[z] == '.' || line[z] == '-') {
+		z++
+	}
+	addr := strings.TrimRight(line[a:z], ".-")
+	if a == p || len(addr) < 6 || s.attribution(i) {
+		return
+	}
+	if personalEmail(addr) {
+		s.add(hit{kind: kEmail, line: i + 1, col: a, val: strings.ToLower(addr), strong: true, conf: finding.Medium})
+	}
+}
+
+func emailLocal(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+// attribution reports lines that credit an author or publish a contact.
+func (s *scanner) attribution(i int) bool {
+	return hasAnyFold(s.lines[i], attributionWords)
+}
+
+// personalEmail accepts addresses that could be a person's: a real domain
+// (not reserved or placeholder), not a role mailbox.
+func personalEmail(v string) bool {
+	at := strings.IndexByte(v, '@')
+	if at <= 0 || strings.Count(v, "@") != 1 {
+		return false
+	}
+	local, domain := strings.ToLower(v[:at]), strings.ToLower(v[at+1:])
+	for i := 0; i < len(local); i++ {
+		if !emailLocal(local[i]) {
+			return false
+		}
+	}
+	dot := strings.LastIndexByte(domain, '.')
+	if dot <= 0 || strings.Contains(domain, "..") {
+		return false
+	}
+	tld := domain[dot+1:]
+	for i := 0; i < len(tld); i++ {
+		if !isLower(tld[i]) {
+			return false
+		}
+	}
+	if !(commonTLDs[tld] || len(tld) == 2 && !notCountryTLDs[tld]) {
+		return false
+	}
+	if placeholderDomains[domain] || reservedDomain(domain) {
+		return false
+	}
+	base := local
+	if j := strings.IndexByte(base, '+'); j > 0 {
+		base = base[:j]
+	}
+	if roleLocalParts[base] || len(base) < 2 || strings.ContainsAny(base[:1], "0123456789") && placeholderDigits(digitsOf(base)) {
+		return false
+	}
+	return !strings.Contains(base, "noreply") && !strings.Contains(base, "no-reply") && !strings.HasSuffix(base, "bot")
+}
+
+// reservedDomain covers RFC 2606 and RFC 6761 names.
+func reservedDomain(d string) bool {
+	for _, t := range []string{".test", ".example", ".invalid", ".localhost", ".local", ".internal", ".lan", ".corp", ".home.arpa"} {
+		if strings.HasSuffix(d, t) {
+			return true
+		}
+	}
+	first := d[:strings.IndexByte(d, '.')]
+	if first == "example" || strings.HasSuffix(d, ".example.com") || strings.HasSuffix(d, ".example.org") || strings.HasSuffix(d, ".example.net") {
+		return true
+	}
+	return false
+}
+
+// personIP accepts an address that can identify a person: any unicast
+// address outside the documentation ranges of RFC 5737 and RFC 3849.
+// Private and loopback addresses count only because callers require a tie
+// to a person in the same record.
+func personIP(v string) bool {
+	a, err := netip.ParseAddr(strings.TrimSpace(v))
+	if err != nil || a.IsUnspecified() || a.IsMulticast() || a.IsLoopback() {
+		return false
+	}
+	for _, p := range docPrefixes {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+var docPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("255.255.255.255/32"),
+}
+
+// readNames finds a person's name in free text on a line that holds other
+// personal data: a title or a common first name followed by a surname.
+func (s *scanner) readNames(i int, line string) {
+	for p := 0; p < len(line); p++ {
+		if !isUpper(line[p]) || p > 0 && isAlnum(line[p-1]) {
+			continue
+		}
+		w := word(line, p)
+		next := p + len(w) + 1
+		if strings.HasSuffix(w, ".") {
+			w = w[:len(w)-1]
+		}
+		if next >= len(line) || !isUpper(line[next]) {
+			continue
+		}
+		sur := word(line, next)
+		title := w == "Mr" || w == "Mrs" || w == "Ms" || w == "Miss" || w == "Dr" || w == "Mx"
+		if (title || firstNames[w]) && len(sur) >= 2 && !nameStopWords[sur] && !nameStopWords[w] && isNameWord(sur) {
+			s.add(hit{kind: kName, line: i + 1, col: p, val: w + " " + sur, conf: finding.Low})
+			p = next + len(sur)
+		}
+	}
+}
+
+func word(s string, p int) string {
+	q := p
+	for q < len(s) && (isAlpha(s[q]) || s[q] == '\'' || s[q] == '-' || s[q] == '.') {
+		q++
+	}
+	return s[p:q]
+}
+
+func isNameWord(w string) bool {
+	if len(w) < 2 || !isUpper(w[0]) {
+		return false
+	}
+	lower := 0
+	for i := 1; i < len(w); i++ {
+		switch c := w[i]; {
+		case isLower(c):
+			lower++
+		case isUpper(c), c == '\'', c == '-':
+		default:
+			return false
+		}
+	}
+	return lower > 0 || len(w) <= 12
+}
+
+// looksLikeName accepts one to four capitalised words; a generic "name"
+// key needs at least two, as it also names packages, jobs and hosts.
+func looksLikeName(v string, generic bool) bool {
+	v = strings.Trim(v, "\"' ")
+	ws := strings.Fields(v)
+	if len(ws) == 0 || len(ws) > 4 || generic && len(ws) < 2 {
+		return false
+	}
+	if strings.EqualFold(v, "john doe") || strings.EqualFold(v, "jane doe") || strings.EqualFold(v, "joe bloggs") {
+		return false
+	}
+	for _, w := range ws {
+		w = strings.TrimSuffix(w, ".")
+		if !isNameWord(w) || nameStopWords[w] || strings.ToUpper(w) == w && len(w) > 1 && generic {
+			return false
+		}
+	}
+	return true
+}
+
+// readHealthWords marks lines near personal data that describe health.
+func (s *scanner) readHealthWords(i int, line string) {
+	if hasAnyFold(line, healthWords) {
+		s.add(hit{kind: kHealth, line: i + 1, col: 0, val: "", conf: finding.Low})
+	}
+}
+
+func (s *scanner) add(h hit) {
+	for j := len(s.hits) - 1; j >= 0 && s.hits[j].line == h.line; j-- {
+		if o := s.hits[j]; o.kind == h.kind && (o.col == h.col || o.val == h.val) {
+			return
+		}
+	}
+	s.hits = append(s.hits, h)
+}
+
+// keyValues extracts key/value pairs from a line of JSON, YAML, a log,
+// a query string, keyword arguments or XML.
+func keyValues(line string) []cell {
+	var out []cell
+	for p := 0; p < len(line); p++ {
+		c := line[p]
+		if c != ':' && c != '=' && c != '>' {
+			continue
+		}
+		if c == '>' && (p == 0 || line[p-1] == '=' || line[p-1] == '-') {
+			continue
+		}
+		key, ok := keyBefore(line, p, c == '>')
+		if !ok {
+			continue
+		}
+		q := p + 1
+		if q < len(line) && (line[q] == '>' || line[q] == '=') {
+			q++
+		}
+		for q < len(line) && (line[q] == ' ' || line[q] == '\t') {
+			q++
+		}
+		if q+1 < len(line) && line[q] == '/' && line[q+1] == '/' {
+			continue
+		}
+		val, off := valueAt(line, q, c)
+		if val != "" {
+			out = append(out, cell{key: key, val: val, off: off})
+		}
+	}
+	return out
+}
+
+// keyBefore reads the identifier before the separator at p.
+func keyBefore(line string, p int, tag bool) (string, bool) {
+	e := p
+	if tag {
+		// <key attr="...">value
+		st := strings.LastIndexByte(line[:p], '<')
+		if st < 0 || st+1 >= p || line[st+1] == '/' {
+			return "", false
+		}
+		k := line[st+1 : p]
+		if sp := strings.IndexAny(k, " \t"); sp >= 0 {
+			k = k[:sp]
+		}
+		return k, k != ""
+	}
+	for e > 0 && (line[e-1] == ' ' || line[e-1] == '"' || line[e-1] == '\'') {
+		e--
+	}
+	b := e
+	for b > 0 && (isAlnum(line[b-1]) || line[b-1] == '_' || line[b-1] == '-' || line[b-1] == '.') {
+		b--
+	}
+	if b == e || !isAlpha(line[b]) || e-b > 40 {
+		return "", false
+	}
+	if dot := strings.LastIndexByte(line[b:e], '.'); dot >= 0 {
+		b += dot + 1
+	}
+	return line[b:e], b < e
+}
+
+// valueAt reads a quoted or bare value starting at q.
+func valueAt(line string, q int, sep byte) (string, int) {
+	if q >= len(line) {
+		return "", q
+	}
+	if c := line[q]; c == '"' || c == '\'' {
+		e := strings.IndexByte(line[q+1:], c)
+		if e < 0 {
+			return line[q+1:], q + 1
+		}
+		return line[q+1 : q+1+e], q + 1
+	}
+	stop := ",;}]&<|\t"
+	if sep == '=' {
+		stop += " )"
+	}
+	e := strings.IndexAny(line[q:], stop)
+	if e < 0 {
+		e = len(line) - q
+	}
+	return strings.TrimSpace(line[q : q+e]), q
+}
+
+// csvHeader recognises a header row naming at least one personal column.
+func csvHeader(line string) ([]string, byte) {
+	best, n := byte(0), 0
+	for _, d := range []byte{',', '\t', ';', '|'} {
+		if c := strings.Count(line, string(d)); c > n {
+			best, n = d, c
+		}
+	}
+	if n == 0 {
+		return nil, 0
+	}
+	cells := splitCells(line, best)
+	names := make([]string, len(cells))
+	hits := 0
+	for i, c := range cells {
+		names[i] = normKey(c.val)
+		if strings.Contains(c.val, "@") || onlyNumberChars(c.val) {
+			return nil, 0
+		}
+		if keyKind(c.val) != "" {
+			hits++
+		}
+	}
+	if hits == 0 {
+		return nil, 0
+	}
+	return names, best
+}
+
+func (s *scanner) csvRow(i int) bool { return s.csvCols != nil && i != s.csvHeaderLine }
+
+func (s *scanner) csvCells(line string) []cell {
+	cells := splitCells(line, s.delim)
+	for j := range cells {
+		if j < len(s.csvCols) {
+			cells[j].key = s.csvCols[j]
+		}
+	}
+	return cells
+}
+
+// sqlCells maps the values of each tuple on the line to the INSERT's
+// column list (tuples may span lines only one per line).
+func (s *scanner) sqlCells(line string) []cell {
+	if s.sqlCols == nil {
+		return nil
+	}
+	var out []cell
+	for p := 0; p < len(line); {
+		o := strings.IndexByte(line[p:], '(')
+		if o < 0 {
+			break
+		}
+		o += p
+		cl := closingParen(line, o)
+		for j, c := range splitCells(line[o+1:cl], ',') {
+			if j < len(s.sqlCols) {
+				c.key, c.off = s.sqlCols[j], c.off+o+1
+				out = append(out, c)
+			}
+		}
+		p = cl + 1
+	}
+	return out
+}
+
+func closingParen(line string, o int) int {
+	var quote byte
+	for i := o + 1; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == ')':
+			return i
+		}
+	}
+	return len(line)
+}
+
+// splitCells splits a delimited row, honouring quotes.
+func splitCells(line string, delim byte) []cell {
+	var out []cell
+	start := 0
+	var quote byte
+	for i := 0; i <= len(line); i++ {
+		if i < len(line) {
+			c := line[i]
+			if quote != 0 {
+				if c == quote {
+					quote = 0
+				}
+				continue
+			}
+			if c == '"' || c == '\'' {
+				quote = c
+				continue
+			}
+			if c != delim {
+				continue
+			}
+		}
+		v := strings.TrimSpace(line[start:i])
+		off := start
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+			off++
+		}
+		out = append(out, cell{val: v, off: off})
+		start = i + 1
+	}
+	return out
+}
+
+func onlyNumberChars(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !isDigit(c) && c != ' ' && c != '-' && c != '+' && c != '(' && c != ')' {
+			return false
+		}
+	}
+	return v != ""
+}
+
+func hasLetters(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if isAlpha(v[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func nullish(v string) bool {
+	switch strings.ToLower(v) {
+	case "null", "none", "nil", "n/a", "na", "-", "false", "true", "0", "[]", "{}", "unknown", "undefined", "\\n", "redacted", "xxx":
+		return true
+	}
+	return strings.HasPrefix(v, "${") || strings.HasPrefix(v, "{{") || strings.HasPrefix(v, "<") || strings.HasPrefix(v, "%(")
+}
+
+// firstField cuts a value at the first space (a time after a date).
+func firstField(v string) string {
+	if i := strings.IndexAny(v, " T"); i > 0 {
+		return v[:i]
+	}
+	return v
+}
+
+// hasAnyFold reports whether s contains any of the lower-case words,
+// ignoring ASCII case, without allocating.
+func hasAnyFold(s string, words []string) bool {
+	for _, w := range words {
+		if indexFold(s, w) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func indexFold(s, w string) int {
+	if len(w) == 0 {
+		return 0
+	}
+	f := w[0]
+	if isUpper(f) {
+		f += 32
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		c := s[i]
+		if isUpper(c) {
+			c += 32
+		}
+		if c != f {
+			continue
+		}
+		j := 1
+		for ; j < len(w); j++ {
+			a, b := s[i+j], w[j]
+			if isUpper(a) {
+				a += 32
+			}
+			if isUpper(b) {
+				b += 32
+			}
+			if a != b {
+				break
+			}
+		}
+		if j == len(w) {
+			return i
+		}
+	}
+	return -1
+}
