@@ -145,7 +145,7 @@ func (d *Detector) convert(frag *detect.Fragment, g report.Finding) (finding.Fin
 
 // acronyms keeps provider names readable in titles built from rule ids.
 var acronyms = map[string]string{"aws": "AWS", "gcp": "GCP", "api": "API", "pat": "PAT", "jwt": "JWT", "ssh": "SSH", "url": "URL",
-	"npm": "npm", "pypi": "PyPI", "ai": "AI", "openai": "OpenAI", "id": "ID", "oauth": "OAuth", "sas": "SAS", "db": "DB", "jdbc": "JDBC"}
+	"npm": "npm", "pypi": "PyPI", "ai": "AI", "openai": "OpenAI", "id": "ID", "oauth": "OAuth", "sas": "SAS", "db": "DB", "jdbc": "JDBC", "github": "GitHub", "gitlab": "GitLab"}
 
 // title turns a rule id into a short title; gitleaks' descriptions are
 // sentences, which serve better as messages.

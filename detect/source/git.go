@@ -449,6 +449,8 @@ func hunkStart(line []byte) int {
 // diffPath extracts the new path from a "+++ b/path" header, unquoting
 // git's C-style quoting of unusual names.
 func diffPath(s string) string {
+	// git ends the name with a tab when it contains a space.
+	s = strings.TrimSuffix(s, "\t")
 	if s == "/dev/null" {
 		return ""
 	}
