@@ -47,6 +47,15 @@ type Code struct {
 // Injection configures the prompt injection (SC) detector.
 type Injection struct {
 	Toggle `yaml:",inline"`
+	// AgentFiles adds path patterns (path.Match syntax, or a directory
+	// prefix ending in "/") of files the team's assistants load
+	// automatically, on top of the built-in AGENTS.md, CLAUDE.md, .cursorrules...
+	AgentFiles []string `yaml:"agent-files"`
+	// TrustedHosts are hosts whose install scripts (curl ... | sh) and
+	// remote MCP servers are not reported.
+	TrustedHosts []string `yaml:"trusted-hosts"`
+	// AllowMCPServers lists MCP server and hook names the team has reviewed.
+	AllowMCPServers []string `yaml:"allow-mcp-servers"`
 }
 
 func (d *Detectors) setDefaults() {

@@ -1,0 +1,484 @@
+package injection
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/finding"
+)
+
+// rule is one kind of instruction an attacker gives an assistant. Each
+// pattern combines an imperative with its target (and, where a phrase alone
+// is too common, an object or condition in the same sentence), so that
+// ordinary prose such as "ignore whitespace" does not match.
+type rule struct {
+	id, what string
+	re       *regexp.Regexp
+	// also must match in the same sentence (condition, object, scope).
+	also *regexp.Regexp
+	// unless silences a match whose sentence also says something benign.
+	unless *regexp.Regexp
+	// negatable rules are quiet when the clause says not to do the thing
+	// ("never disable the tests"); rules whose phrase is itself a negation
+	// ("do not tell the user") are not.
+	negatable bool
+	// command rules match shell-like text, which docs put in backticks, so
+	// quoting is not a sign of discussion for them.
+	command bool
+	// agentOnly rules are too common in ordinary docs (tool flags in READMEs).
+	agentOnly bool
+	// needsCue is false for phrases aimed at a language model by nature.
+	needsCue bool
+}
+
+func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+const (
+	secretObject = `(?:credentials?|secrets?|api[ _-]?keys?|access[ _-]?keys?|(?:auth|access|session|bearer|api|github|npm|pypi)?[ _-]?tokens?|passwords?|passwd|private[ _-]?keys?|ssh[ _-]?keys?|id_rsa|id_ed25519|\.env\b|env(?:ironment)? var(?:iable)?s|\.aws/credentials|\.npmrc|\.netrc|\.pypirc|\.git-credentials|kubeconfig|cookies|printenv|process\.env|os\.environ|\benv\s*\||source code|codebase|the repository contents)`
+	sendVerb     = `(?:send|sending|sends|post|posting|upload|uploading|transmit|forward|exfiltrate|exfiltrating|leak|email|e-mail|mail|submit|beacon|share|sync|pipe|curl|wget|nc|ncat|invoke-webrequest|iwr|requests\.post|fetch)`
+	destination  = `(?:https?://|\bwebhook|\b(?:to|at)\s+(?:this|the following|our|my|an? external|the external)\s+(?:url|endpoint|server|webhook|address|e-?mail|domain|host)|pastebin|ngrok|requestbin|webhook\.site|pipedream|interact\.sh|oast\.|burpcollaborator|[\w.+-]+@[\w-]+\.[\w.]+)`
+	benignScope  = `\b(?:tests?|testing|lint(?:er|ing)?|format(?:ting|ter)?|prettier|gofmt|build(?:ing)?|compil(?:e|ing)|type-?check(?:ing)?|read(?:ing)? files|search(?:ing)?|typos?|docs?|documentation|comments)\b`
+	dangerScope  = `\b(?:arbitrary|whatever|anything|everything|commands?|shell|terminal|destructive|delet(?:e|ing|ions?)|rm -rf|deploy(?:ing|ments?)?|push(?:ing)?|force[ -]push|merg(?:e|ing)|sudo|production|credentials|secrets|payments?|changes|actions|edits|tool calls?)\b`
+)
+
+var rules = []rule{
+	{id: "ignore-instructions", what: "override its earlier instructions", negatable: true,
+		re: re(`\b(?:ignore|disregard|forget|override|bypass|abandon)\s+(?:(?:all|any|every|of|the|your|my|these|those)\s+)*(?:previous|prior|earlier|above|preceding|foregoing|original|initial|system|developer|safety)\s+(?:(?:safety|security|system)\s+)?(?:instructions?|prompts?|directions?|directives?|guidelines|guardrails|system prompt)\b` +
+			`|\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:(?:your|the)\s+)?(?:previous|prior|earlier|system|safety|security)\s+(?:rules|constraints|restrictions|policies|programming)\b` +
+			`|\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?your\s+(?:instructions|guidelines|rules|system prompt|programming|training)\b` +
+			`|\b(?:ignore|disregard)\s+all\s+(?:other\s+)?instructions\b` +
+			`|\bforget\s+(?:everything|all)\s+(?:you(?:'ve| have)?\s+(?:been told|learned|were told)|above|before|previously)` +
+			`|\b(?:do not|don't|stop)\s+follow(?:ing)?\s+(?:any\s+|the\s+|your\s+)?(?:previous|prior|earlier|original|system)\s+instructions\b` +
+			`|\byou are now (?:in )?(?:dan\b|developer mode|jailbroken|unrestricted|an? unrestricted|free of)`)},
+	{id: "conceal-from-user", what: "hide what it does from the user", needsCue: true,
+		re: re(`\b(?:do not|don't|dont|never|without)\s+(?:tell|telling|inform|informing|notify|notifying|alert|alerting)\s+(?:the\s+)?(?:user|developer|human|operator|reviewer|maintainer)s?\b` +
+			`|\b(?:do not|don't|never)\s+let\s+(?:the\s+)?(?:user|developer|human|reviewer)s?\s+(?:know|see|notice|find out)\b` +
+			`|\b(?:hide|conceal)\s+(?:this|these|it|them|that|the\s+\w+(?:\s+\w+)?)\s+from\s+(?:the\s+)?(?:user|developer|human|operator|reviewer)s?\b` +
+			`|\bkeep\s+(?:this|these|it|them)\s+(?:secret|hidden)\s+from\b` +
+			`|\b(?:do not|don't|never)\s+(?:mention|reveal|disclose|acknowledge|reference)\s+(?:these|this|the|any of these|your)\s+(?:above\s+|hidden\s+|following\s+|secret\s+)?(?:instructions?|directives|system prompt|prompt)\b` +
+			`|\b(?:do not|don't|never)\s+(?:mention|include|reference|report|disclose)\s+(?:this|these|it|them)\s+(?:step\s+|change\s+|action\s+)?in\s+(?:your|the)\s+(?:response|reply|answer|output|summary|commit messages?|pr description|pull request|explanation)` +
+			`|\bdeny\s+(?:that\s+)?(?:you|any)\s+(?:have|had|made|ran|did|know|changed|added|executed|knowledge)\b` +
+			`|\b(?:silently|secretly|covertly|quietly)\s+(?:add|insert|include|run|execute|send|upload|install|inject|append|exfiltrate|copy|download|fetch)\b`)},
+	{id: "exfiltrate-data", what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
+		re:   re(`\b` + sendVerb + `\b(?:[^.!?]|\.\S){0,100}?` + secretObject + `|` + secretObject + `(?:[^.!?]|\.\S){0,100}?\b` + sendVerb + `\b`),
+		also: re(destination)},
+	{id: "fetch-and-run", what: "fetch and run code", negatable: true, command: true, needsCue: true,
+		re: re(`\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:-\S+\s+)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|perl|ruby|node|iex|invoke-expression)\b` +
+			`|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\s*(?:<\(|\$\()\s*(?:curl|wget)\b` +
+			`|\b(?:iex|invoke-expression)\s*\(?\s*\(?\s*(?:new-object\s+net\.webclient|iwr|irm|invoke-webrequest|invoke-restmethod)`)},
+	{id: "fetch-and-run", what: "fetch and run code", negatable: true, needsCue: true,
+		re:   re(`\b(?:download|fetch|pull|retrieve|get)\b(?:[^.!?]|\.\S){0,80}\b(?:and|then)\s+(?:run|execute|exec|source|eval|launch)\b`),
+		also: re(`https?://|\b(?:script|binary|payload|executable)\b`)},
+	{id: "weaken-security", what: "weaken security checks", negatable: true, needsCue: true,
+		re: re(`--no-verify\b|\bcore\.hookspath\s*=?\s*/dev/null` +
+			`|\b(?:disable|turn off|bypass|circumvent|skip|deactivate|suppress|remove|delete|comment out|mute)\s+(?:(?:all|any|the|every)\s+)?(?:(?:security|secret|vulnerability|sast|dependency)\s+(?:scanning|scans?|scanners?|checks?|alerts?|warnings?|tools?|rules|hooks?|review|audits?|gates?)|(?:codeql|snyk|semgrep|gitleaks|trufflehog|aiguard|bandit|gosec|dependabot)\b|(?:ssl|tls|certificate|signature)\s+(?:verification|validation|checks?))` +
+			`|\bskip\s+(?:the\s+)?(?:code\s+|human\s+|security\s+|peer\s+)?review\b` +
+			`|\b(?:merge|push|commit|deploy|approve)\b(?:[^.!?]|\.\S){0,40}\bwithout\s+(?:any\s+)?(?:code\s+|human\s+|peer\s+)?(?:review|approval)\b`)},
+	{id: "weaken-security", what: "weaken security checks", negatable: true, needsCue: true,
+		re:   re(`\b(?:disable|turn off|skip|bypass|remove|delete|comment out|xfail|mark\s+(?:them\s+|it\s+)?as\s+skipped)\s+(?:(?:all|any|the|failing|broken|every)\s+)*(?:tests?|test cases|specs|assertions|linters?|lint(?:ing)?\s+rules|lint|type\s*checks?|type\s*checking|ci(?:\s+checks)?|checks|pre-commit\s+hooks?|git\s+hooks|hooks|branch protection)\b`),
+		also: re(`\bso\s+(?:that\s+)?(?:the\s+)?(?:build|ci|pipeline|checks?|tests?|pr|it)\s+(?:will\s+)?(?:pass|passes|succeeds?|is green|goes green)|\b(?:if|when|whenever)\s+(?:they|it|tests?|the build|ci|checks?|the linter|lint)\s+(?:fails?|errors?|complains?|breaks?|blocks?)|\b(?:instead of|rather than)\s+fixing|\bto make\s+(?:the\s+)?(?:build|ci|tests?|pipeline)\s+(?:pass|green)|\bwithout\s+(?:telling|asking)`)},
+	{id: "act-without-asking", what: "act without asking the user", negatable: true, needsCue: true,
+		re:   re(`\bwithout\s+(?:first\s+)?(?:asking|consulting|confirming|confirmation|approval|permission|prompting|consent|checking with)\b`),
+		also: re(dangerScope)},
+	{id: "act-without-asking", what: "act without asking the user", needsCue: true,
+		re: re(`\b(?:do not|don't|never|no need to)\s+(?:ask|prompt|check with|wait for)\s+(?:the\s+)?(?:user\s+|me\s+|anyone\s+|a human\s+)?(?:for\s+)?(?:permission|confirmation|approval|consent)\b` +
+			`|\b(?:always|automatically)\s+(?:accept|approve|confirm|say yes to|allow)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests|permissions?|prompts)\b` +
+			`|\bauto-?(?:approve|accept|confirm)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests)\b`),
+		unless: re(benignScope)},
+	{id: "act-without-asking", what: "act without asking the user", command: true, agentOnly: true,
+		re: re(`--dangerously-skip-permissions|\bbypasspermissions\b|--yolo\b|\byolo mode\b|--full-auto\b|--ask-for-approval\s+never|approval_policy\s*=\s*"?never|--trust-all-tools|--allow-all-tools|--dangerously-bypass-approvals`)},
+}
+
+var (
+	// assistantCue says a passage outside an agent file addresses an AI.
+	assistantCue = re(`\b(?:ai|a\.i\.|assistants?|agents?|llms?|language models?|copilot|claude|cursor|gemini|chatgpt|gpt-?\d*|codex|devin|aider|windsurf|cline|jules)\b`)
+	// discussionCue marks text about prompt injection rather than an attack.
+	discussionCue = re(`\b(?:attackers?|adversar(?:y|ies|ial)|malicious|prompt[ -]injections?|injection attacks?|jailbreaks?|for example|e\.g\.|such as|examples?|phrases? like|payloads?|red[ -]team(?:ing)?|(?:might|may|could|can|will)\s+(?:say|write|include|contain|try|attempt)|beware|watch out|untrusted|suspicious|detects?|detection|detector|classif(?:y|ies|ier))\b|\bi\.e\.|\bwarns?\b`)
+	dangerRE      = re(dangerScope)
+	docDiscussion = re(`prompt[ -]injection|jailbreak|injection attacks?`)
+	negation      = re(`\b(?:never|not|don't|dont|do not|must not|mustn't|shouldn't|should not|cannot|can't|avoid|refuse|prohibited|forbidden|no)\b`)
+	urlRE         = re(`https?://[^\s"'<>)\]` + "`" + `]+`)
+)
+
+// anchors gate the regular expressions: a passage without any of these
+// words cannot match a rule.
+var anchors = []string{
+	"ignore", "disregard", "forget", "override", "bypass", "abandon", "follow", "you are now",
+	"tell", "inform", "notify", "alert", "let ", "hide", "conceal", "keep", "mention", "reveal",
+	"disclose", "include", "deny", "silently", "secretly", "covertly", "quietly",
+	"send", "post", "upload", "transmit", "forward", "exfil", "leak", "mail", "submit", "share",
+	"curl", "wget", "iwr", "invoke-", "irm", "iex", "fetch", "download", "retrieve", "pull",
+	"no-verify", "hookspath", "disable", "turn off", "skip", "remove", "delete", "comment out",
+	"xfail", "without", "ask", "auto", "always", "dangerously", "yolo", "full-auto",
+	"approval", "trust-all", "allow-all", "bypasspermissions",
+}
+
+// fileAnchors must appear somewhere in a non-agent file before its comments
+// and docs are read: every rule there needs an assistant cue, except the
+// override phrases, which all name instructions, prompts or rules.
+var fileAnchors = []string{
+	"instruction", "prompt", "direction", "directive", "guideline", "guardrail",
+	"rules", "programming", "you are now", "assistant", "agent", "llm", "language model",
+	"copilot", "claude", "cursor", "gemini", "chatgpt", "gpt", "codex", "devin", "aider",
+	"windsurf", "cline", "jules", " ai", "ai ", "ai:", "ai,", "a.i.",
+}
+
+// passage is a paragraph, list item or comment block, normalised for
+// matching, with the offset of each source line.
+type passage struct {
+	text   string
+	starts []int // offset in text where each line begins
+	lines  []int // file line of each
+}
+
+func (p *passage) lineAt(off int) int {
+	i := sort.SearchInts(p.starts, off+1) - 1
+	if i < 0 {
+		i = 0
+	}
+	return p.lines[i]
+}
+
+// scanInstructions finds instructions aimed at assistants: anywhere in an
+// agent file, and in comments and docs elsewhere when the passage
+// addresses an AI.
+func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []finding.Finding {
+	lower := asciiLower(frag.Text)
+	if kind != kindAgent && !containsAny(lower, fileAnchors) {
+		return nil
+	}
+	if kind != kindAgent && docDiscussion.MatchString(lower) {
+		return nil
+	}
+	var out []finding.Finding
+	seen := map[string]bool{}
+	for _, p := range passages(frag, kind) {
+		if !containsAny(p.text, anchors) {
+			continue
+		}
+		cued := kind == kindAgent || assistantCue.MatchString(p.text)
+		for ri := range rules {
+			r := &rules[ri]
+			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) {
+				continue
+			}
+			for _, m := range r.re.FindAllStringIndex(p.text, -1) {
+				if !d.reportable(r, p.text, m[0], m[1]) {
+					continue
+				}
+				line := p.lineAt(m[0])
+				key := fmt.Sprintf("%s:%d", r.id, line)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				out = append(out, instructionFinding(frag, r, kind, line, sentence(p.text, m[0], m[1])))
+			}
+		}
+	}
+	return out
+}
+
+// reportable applies a rule's sentence-level conditions to one match.
+func (d *Detector) reportable(r *rule, text string, start, end int) bool {
+	s0, s1 := sentenceBounds(text, start, end)
+	sent := text[s0:s1]
+	if r.also != nil && !r.also.MatchString(sent) {
+		return false
+	}
+	if r.unless != nil && r.unless.MatchString(sent) && !dangerRE.MatchString(sent) {
+		return false
+	}
+	if discussionCue.MatchString(urlRE.ReplaceAllString(sent, " ")) {
+		return false
+	}
+	if !r.command && quoted(text, start, end) {
+		return false
+	}
+	if r.negatable {
+		c := clauseStart(text, start)
+		if c < start-60 {
+			c = start - 60
+		}
+		if negation.MatchString(text[max(c, s0):start]) {
+			return false
+		}
+	}
+	if r.id == "fetch-and-run" || r.id == "exfiltrate-data" {
+		if u := urlRE.FindString(sent); u != "" && d.trustedURL(u) {
+			return false
+		}
+	}
+	return true
+}
+
+func instructionFinding(frag *detect.Fragment, r *rule, kind fileKind, line int, sent string) finding.Finding {
+	class, where, title := ClassSuspicious, "in a comment or document", "Suspicious instruction to AI assistants"
+	if kind == kindAgent {
+		class, where, title = ClassPlanted, "in a file AI assistants load automatically", "Instruction planted for AI assistants"
+	}
+	excerpt := safeText(redactTokens(sent), 16, 160)
+	f := newFinding(frag, "injection/"+r.id, title, class, line, 0, fmt.Sprintf("%s:%d:%s", r.id, line, sent))
+	f.Message = fmt.Sprintf("Text %s tells an AI assistant to %s: %q", where, r.what, excerpt)
+	f.Redacted = excerpt
+	f.Tags = []string{cwePrompt}
+	if kind != kindAgent {
+		f.Confidence = finding.Medium
+	}
+	f.Fix = "Remove the instruction and find out who added it; stop any AI session that read this file and do not run commands it suggested (Playbook D)."
+	return f
+}
+
+// passages splits a fragment into the units instructions are written in:
+// paragraphs and list items for prose and agent files, comment blocks for
+// code. Lines that are not contiguous in the file never join.
+func passages(frag *detect.Fragment, kind fileKind) []passage {
+	var out []passage
+	var cur passage
+	var b strings.Builder
+	flush := func() {
+		if len(cur.lines) > 0 {
+			cur.text = b.String()
+			out = append(out, cur)
+		}
+		cur = passage{}
+		b.Reset()
+	}
+	prev := -1
+	text := frag.Text
+	for n := 1; text != "" || n == 1; n++ {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		fl := frag.FileLine(n)
+		body, ok, newItem := line, true, false
+		if kind == kindCode {
+			body, ok = commentText(line)
+		} else {
+			t := strings.TrimSpace(line)
+			ok = t != ""
+			newItem = strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "#") || startsNumbered(t)
+		}
+		if !ok || fl != prev+1 || newItem {
+			flush()
+		}
+		prev = fl
+		if !ok {
+			continue
+		}
+		if len(cur.lines) > 0 {
+			b.WriteByte(' ')
+		}
+		cur.starts = append(cur.starts, b.Len())
+		cur.lines = append(cur.lines, fl)
+		b.WriteString(normalise(body))
+	}
+	flush()
+	return out
+}
+
+func startsNumbered(t string) bool {
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < len(t) && (t[i] == '.' || t[i] == ')')
+}
+
+// commentText returns the comment part of a line of code, for the comment
+// syntaxes of common languages and configuration formats.
+func commentText(line string) (string, bool) {
+	t := strings.TrimSpace(line)
+	for _, p := range []string{"//", "#", "/*", "*", "<!--", "--", ";", "%", "'''", `"""`} {
+		if strings.HasPrefix(t, p) {
+			return t[len(p):], true
+		}
+	}
+	for _, p := range []string{" //", " # ", "/*", "<!--"} {
+		if i := strings.Index(line, p); i >= 0 {
+			return line[i+len(p):], true
+		}
+	}
+	return "", false
+}
+
+// normalise lowercases text and removes what attackers use to break up
+// keywords: invisible characters, typographic quotes, repeated blanks.
+func normalise(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case isInvisible(r):
+			continue
+		case r == '\u2018' || r == '\u2019':
+			r = '\''
+		case r == '\u201c' || r == '\u201d':
+			r = '"'
+		case r == '\t' || r == ' ' || r == '\u00a0':
+			if space {
+				continue
+			}
+			space = true
+			b.WriteByte(' ')
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func asciiLower(s string) string {
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return string(b)
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceBounds returns the sentence around text[start:end]; a full stop
+// inside a URL or file name does not end a sentence.
+func sentenceBounds(text string, start, end int) (int, int) {
+	s0 := 0
+	for i := start - 1; i > 0; i-- {
+		if isStop(text[i-1]) && text[i] == ' ' {
+			s0 = i + 1
+			break
+		}
+	}
+	s1 := len(text)
+	for i := end; i < len(text); i++ {
+		if isStop(text[i]) && (i+1 == len(text) || text[i+1] == ' ') {
+			s1 = i + 1
+			break
+		}
+	}
+	return s0, s1
+}
+
+func sentence(text string, start, end int) string {
+	s0, s1 := sentenceBounds(text, start, end)
+	return strings.TrimSpace(text[s0:s1])
+}
+
+func isStop(c byte) bool { return c == '.' || c == '!' || c == '?' }
+
+// clauseStart is where the clause holding off begins, so that a negation
+// in an earlier clause ("if it fails, ...") does not count.
+func clauseStart(text string, off int) int {
+	if i := strings.LastIndexAny(text[:off], ",;:!?"); i >= 0 {
+		return i + 1
+	}
+	return 0
+}
+
+// quoted reports whether text[start:end] sits inside quotation marks or
+// backticks on its line, the way documents cite phrases they discuss.
+func quoted(text string, start, end int) bool {
+	for _, q := range []byte{'"', '\'', '`'} {
+		before := strings.Count(text[:start], string(q))
+		if q == '\'' {
+			before = countQuoteMarks(text[:start])
+		}
+		if before%2 == 1 && strings.IndexByte(text[end:], q) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// countQuoteMarks counts single quotes used as quotation marks, not as
+// apostrophes inside words ("don't").
+func countQuoteMarks(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' {
+			continue
+		}
+		inWord := i > 0 && isAlnum(s[i-1]) && i+1 < len(s) && isAlnum(s[i+1])
+		if !inWord {
+			n++
+		}
+	}
+	return n
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+}
+
+// defaultTrustedHosts publish the install scripts projects document with
+// "curl ... | sh"; an entry ending in "/" is a URL prefix.
+var defaultTrustedHosts = []string{
+	"sh.rustup.rs", "astral.sh", "get.docker.com", "bun.sh", "deno.land", "install.python-poetry.org",
+	"get.pnpm.io", "pixi.sh", "raw.githubusercontent.com/homebrew/", "raw.githubusercontent.com/nvm-sh/",
+	"get.sdkman.io", "install.determinate.systems", "nixos.org", "get.helm.sh", "sdk.cloud.google.com",
+	"cli.github.com", "tailscale.com", "fly.io", "starship.rs", "foundry.paradigm.xyz", "claude.ai",
+}
+
+func (d *Detector) trustedURL(u string) bool {
+	rest := strings.ToLower(u)
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	for h := host; h != ""; {
+		if d.trustedHosts[h] {
+			return true
+		}
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
+	}
+	for e := range d.trustedHosts {
+		if strings.HasSuffix(e, "/") && strings.HasPrefix(rest, e) {
+			return true
+		}
+	}
+	return false
+}
+
+var secretish = re(`(?i)\b(?:gh[pousr]_|github_pat_|sk-|xox[abpr]-|akia|aiza|glpat-)[\w-]+|[A-Za-z0-9_\-+/=]{24,}`)
+
+// redactTokens hides anything in an excerpt that could be a credential
+// (provider token prefixes, long random strings) and URL query strings.
+func redactTokens(s string) string {
+	s = urlRE.ReplaceAllStringFunc(s, func(u string) string {
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			return u[:i] + "?…"
+		}
+		return u
+	})
+	return secretish.ReplaceAllStringFunc(s, func(t string) string {
+		if strings.Contains(t, "/") && !strings.ContainsAny(t, "0123456789") {
+			return t
+		}
+		return finding.Redact(t)
+	})
+}
