@@ -247,7 +247,7 @@ func (e *evaluator) assignment(n *sitter.Node, fields [2]string, name string) (d
 }
 
 // context is the text a #context? predicate sees: the line n starts on and
-// the name of the function around it (a token made in generate_token()).
+// the names of the functions around it (a token made in generate_token()).
 func (e *evaluator) context(n *sitter.Node) string {
 	start := int(n.StartByte())
 	for start > 0 && e.src[start-1] != '\n' {
@@ -265,7 +265,6 @@ func (e *evaluator) context(n *sitter.Node) string {
 			if name := p.ChildByFieldName("name"); name != nil {
 				ctx += "\n" + e.text(name)
 			}
-			break
 		}
 	}
 	return ctx
