@@ -4,12 +4,30 @@ import (
 	"github.com/aiguard/aiguard/config"
 	"github.com/aiguard/aiguard/detect"
 	"github.com/aiguard/aiguard/detect/aitool"
+	"github.com/aiguard/aiguard/detect/code"
+	"github.com/aiguard/aiguard/detect/injection"
+	"github.com/aiguard/aiguard/detect/pii"
 	"github.com/aiguard/aiguard/finding"
 )
 
 // extraDetectors builds the detectors beyond credentials.
 func extraDetectors(cfg *config.Config) ([]detect.Detector, error) {
-	return nil, nil
+	var ds []detect.Detector
+	d := &cfg.Detectors
+	if d.PersonalData.On() {
+		ds = append(ds, pii.New(d.PersonalData))
+	}
+	if d.Code.On() {
+		c, err := code.New(d.Code)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, c)
+	}
+	if d.Injection.On() {
+		ds = append(ds, injection.New(d.Injection))
+	}
+	return ds, nil
 }
 
 // parseTrailers reads a commit message's trailers.
