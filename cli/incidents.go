@@ -2,12 +2,89 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
 
 	"github.com/aiguard/aiguard/config"
+	"github.com/aiguard/aiguard/incident"
 	"github.com/aiguard/aiguard/report"
 )
 
-// trackIncidents opens or updates GitHub tracking issues for the report.
+// DefaultAPIURL is github.com's REST API.
+const DefaultAPIURL = "https://api.github.com"
+
+// trackIncidents opens or updates GitHub tracking issues for a CLI scan.
 func trackIncidents(ctx context.Context, env *Env, f *ScanFlags, cfg *config.Config, rep *report.Report) error {
-	return usageErr("--create-issues is not available yet")
+	token := env.Getenv("GITHUB_TOKEN")
+	if token == "" {
+		return usageErr("--create-issues needs a token in GITHUB_TOKEN")
+	}
+	if !validRepo(f.GitHubRepo) {
+		return usageErr("--create-issues needs --github-repo OWNER/NAME (got %q)", f.GitHubRepo)
+	}
+	apiURL := f.GitHubAPIURL
+	if apiURL == "" {
+		apiURL = env.Getenv("GITHUB_API_URL")
+	}
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	target := rep.Scan.Range
+	if target == "" {
+		target = rep.Scan.Mode
+	}
+	ev := incident.Event{
+		Kind:       "scan",
+		Key:        "scan:" + target + ":" + f.Branch,
+		Repository: f.GitHubRepo,
+		Ref:        f.Branch,
+		ServerURL:  WebURL(apiURL),
+		DetectedAt: time.Now().UTC(),
+	}
+	return Track(ctx, apiURL, token, ev, cfg, rep)
+}
+
+// Track builds the report's incidents, syncs them with GitHub and records
+// them in the report. An error leaves every other output intact: the caller
+// writes the report and still blocks.
+func Track(ctx context.Context, apiURL, token string, ev incident.Event, cfg *config.Config, rep *report.Report) error {
+	incs := incident.Build(rep.Findings, ev, cfg.Incidents)
+	if len(incs) == 0 {
+		return nil
+	}
+	tracker, err := incident.NewTracker(apiURL, token, ev.Repository)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	results, err := tracker.Sync(ctx, incs, ev)
+	for _, r := range results {
+		rep.Incidents = append(rep.Incidents, report.Incident{
+			ID: r.ID, Category: r.Category, Severity: r.Severity, Findings: r.Findings, URL: r.URL, Created: r.Created,
+		})
+	}
+	if err != nil {
+		return runtimeErr("tracking incidents on GitHub: %v", err)
+	}
+	return nil
+}
+
+func validRepo(s string) bool {
+	owner, name, ok := strings.Cut(s, "/")
+	return ok && owner != "" && name != "" && !strings.ContainsAny(name, "/ ") && !strings.ContainsAny(owner, " ")
+}
+
+// WebURL derives the web root from an API URL: api.github.com serves
+// github.com; GitHub Enterprise Server serves its API under /api/v3.
+func WebURL(apiURL string) string {
+	u, err := url.Parse(apiURL)
+	if err != nil || u.Host == "" {
+		return "https://github.com"
+	}
+	if u.Host == "api.github.com" {
+		return "https://github.com"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
+	return fmt.Sprintf("%s://%s%s", u.Scheme, u.Host, u.Path)
 }

@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/aiguard/aiguard/classify"
 	"github.com/aiguard/aiguard/config"
+	"github.com/aiguard/aiguard/detect/source"
 	"github.com/aiguard/aiguard/report"
 	"github.com/aiguard/aiguard/scan"
 )
@@ -89,6 +91,9 @@ func runScan(ctx context.Context, env *Env, args []string) (int, error) {
 		p := newProgress(env.Stderr)
 		defer p.stop()
 		opts.Progress = p
+		if opts.Mode == scan.ModeHistory {
+			go countCommits(ctx, opts, p)
+		}
 	}
 	rep, scanErr := scan.Run(ctx, opts)
 	if f.CreateIssues {
@@ -116,6 +121,18 @@ func runScan(ctx context.Context, env *Env, args []string) (int, error) {
 		return ExitBlocked, nil
 	}
 	return ExitOK, nil
+}
+
+// countCommits gives the progress bar its total, for an ETA.
+func countCommits(ctx context.Context, opts scan.Options, p *progress) {
+	rev := opts.Range
+	if rev == "" {
+		rev = "--all"
+	}
+	out, err := source.Git{Dir: opts.Dir}.Output(ctx, "rev-list", "--count", rev, "--")
+	if n, convErr := strconv.Atoi(out); err == nil && convErr == nil {
+		p.SetTotal(n)
+	}
 }
 
 // options validates flags and loads configuration.
