@@ -70,7 +70,13 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 				ew.printf("      data: %s; about %d data subject(s)\n", strings.Join(f.DataKinds, ", "), f.Subjects)
 			}
 			if f.Fix != "" {
-				ew.printf("      fix: %s\n", Sanitize(f.Fix))
+				for i, line := range strings.Split(strings.TrimSpace(f.Fix), "\n") {
+					prefix := "      fix: "
+					if i > 0 {
+						prefix = "           "
+					}
+					ew.printf("%s%s\n", prefix, Sanitize(line))
+				}
 			}
 		}
 		ew.printf("\n")
