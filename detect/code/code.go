@@ -121,7 +121,11 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	}
 	var structural, lines []*matcher
 	hit := map[string]bool{}
-	for _, m := range d.byLang[lang.name] {
+	ms := d.byLang[lang.name]
+	if lang == langTSX {
+		ms = append(ms[:len(ms):len(ms)], d.byLang[langTS.name]...)
+	}
+	for _, m := range ms {
 		if !m.candidate(frag.Text, hit) {
 			continue
 		}

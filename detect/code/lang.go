@@ -67,7 +67,7 @@ var (
 		format:     regexp.MustCompile(`\.format$`),
 		assigns:    map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
 		scopes:     newSet("function_definition", "lambda"),
-		sanitizers: regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|bleach\.clean)\(`),
+		sanitizers: regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
 		sources:    regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b|\binput\(|\bsys\.argv\b`),
 	}
 	jsLike = language{
@@ -87,7 +87,7 @@ var (
 	}
 	langJS  = withName(jsLike, "javascript", sitter.NewLanguage(tsjs.Language()))
 	langTS  = withName(jsLike, "typescript", sitter.NewLanguage(tsts.LanguageTypescript()))
-	langTSX = withName(jsLike, "typescript", sitter.NewLanguage(tsts.LanguageTSX()))
+	langTSX = withName(jsLike, "tsx", sitter.NewLanguage(tsts.LanguageTSX()))
 	langGo  = &language{
 		name:     "go",
 		grammar:  sitter.NewLanguage(tsgo.Language()),
@@ -131,6 +131,7 @@ var (
 	langKubernetes = &language{name: "kubernetes"}
 	langCompose    = &language{name: "compose"}
 	langTerraform  = &language{name: "terraform"}
+	langHTML       = &language{name: "html"}
 )
 
 func withName(l language, name string, g *sitter.Language) *language {
@@ -138,9 +139,10 @@ func withName(l language, name string, g *sitter.Language) *language {
 	return &l
 }
 
-// languageNames are the names rules may use; typescript covers .tsx too.
-var languageNames = newSet("python", "javascript", "typescript", "go", "java", "csharp", "php", "ruby", "shell",
-	"dockerfile", "kubernetes", "compose", "terraform")
+// languageNames are the names rules may use. Rules for typescript also
+// run on .tsx files; rules for tsx (JSX syntax) only there.
+var languageNames = newSet("python", "javascript", "typescript", "tsx", "go", "java", "csharp", "php", "ruby", "shell",
+	"dockerfile", "kubernetes", "compose", "terraform", "html")
 
 var byExt = map[string]*language{
 	".py": langPython, ".pyw": langPython,
@@ -154,6 +156,9 @@ var byExt = map[string]*language{
 	".sh": langShell, ".bash": langShell, ".zsh": langShell, ".ksh": langShell,
 	".tf": langTerraform, ".tfvars": langTerraform, ".hcl": langTerraform,
 	".dockerfile": langDockerfile,
+	".html":       langHTML, ".htm": langHTML, ".jinja": langHTML, ".jinja2": langHTML, ".j2": langHTML,
+	".djhtml": langHTML, ".njk": langHTML, ".hbs": langHTML, ".handlebars": langHTML, ".mustache": langHTML,
+	".ejs": langHTML, ".erb": langHTML, ".vue": langHTML, ".svelte": langHTML, ".twig": langHTML,
 }
 
 // kubeManifest tells a Kubernetes manifest from any other YAML file: every

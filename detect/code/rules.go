@@ -87,6 +87,7 @@ var grammars = map[string][]*sitter.Language{
 	"python":     {langPython.grammar},
 	"javascript": {langJS.grammar},
 	"typescript": {langTS.grammar, langTSX.grammar},
+	"tsx":        {langTSX.grammar},
 	"go":         {langGo.grammar},
 	"java":       {langJava.grammar},
 }

@@ -11,7 +11,7 @@ import (
 
 // snippetPaths names a file of each language for running rule snippets.
 var snippetPaths = map[string]string{
-	"python": "app/snippet.py", "javascript": "web/snippet.js", "typescript": "web/snippet.ts",
+	"python": "app/snippet.py", "javascript": "web/snippet.js", "typescript": "web/snippet.ts", "tsx": "web/snippet.tsx",
 	"go": "svc/snippet.go", "java": "src/Snippet.java", "csharp": "src/Snippet.cs", "php": "web/snippet.php",
 	"ruby": "app/snippet.rb", "shell": "scripts/snippet.sh", "dockerfile": "Dockerfile",
 	"kubernetes": "deploy/snippet.yaml", "compose": "docker-compose.yml", "terraform": "infra/snippet.tf",
