@@ -73,6 +73,20 @@ func orDefault(s, d string) string {
 	return s
 }
 
+// span writes a duration the way the playbook does ("4 hours").
+func span(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d == time.Hour:
+		return "1 hour"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return fmt.Sprintf("%dh %02dm", d/time.Hour, (d%time.Hour)/time.Minute)
+}
+
 func when(t time.Time) string {
 	if t.IsZero() {
 		return "unknown"
@@ -173,9 +187,9 @@ func (inc *Incident) writeTimeline(b *strings.Builder, info classify.SeverityInf
 		fmt.Fprintf(b, "| Detected | %s |\n", when(inc.DetectedAt))
 	}
 	if !inc.OccurredAt.IsZero() && inc.DetectedAt.After(inc.OccurredAt) {
-		fmt.Fprintf(b, "| Time to detect | %s |\n", inc.DetectedAt.Sub(inc.OccurredAt).Round(time.Minute))
+		fmt.Fprintf(b, "| Time to detect | %s |\n", span(inc.DetectedAt.Sub(inc.OccurredAt)))
 	}
-	fmt.Fprintf(b, "| Response due (%s: within %s) | %s |\n", inc.Severity, info.Response, when(inc.ResponseDue))
+	fmt.Fprintf(b, "| Response due (%s: within %s) | %s |\n", inc.Severity, span(info.Response), when(inc.ResponseDue))
 	fmt.Fprintf(b, "| Next update | %s |\n", when(inc.NextUpdate))
 	if inc.ReportDue.IsZero() {
 		b.WriteString("| Post-incident report | Included in monthly summary |\n")

@@ -638,7 +638,7 @@ func reconcile[T any](ctx context.Context, t *Tracker, create func() (T, error),
 			return zero, errors.Join(err, ferr)
 		}
 		if ok {
-			t.logf("GitHub lost the answer to a create in %s; found what it created", t.repo)
+			t.logf("GitHub lost the answer to a create in %s (%v); found what it created", t.repo, err)
 			return got, nil
 		}
 		wait := t.transport.backoff(attempt)

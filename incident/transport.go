@@ -95,9 +95,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return resp, nil
 		}
-		what := "error"
+		what := ""
 		if resp != nil {
 			what = resp.Status
+		} else {
+			what = oneLine(err.Error())
 		}
 		t.logf("GitHub %s %s: %s; retrying in %s (attempt %d of %d)", req.Method, req.URL.Path, what, wait.Round(time.Millisecond), attempt+1, t.attempts)
 		if err := t.clock.Sleep(req.Context(), wait); err != nil {

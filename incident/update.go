@@ -73,7 +73,7 @@ func (u *statusUpdate) body(key string) string {
 	}
 	if u.raisedFrom != finding.Unclassified {
 		fmt.Fprintf(&b, "- **Severity raised from %s to %s.** Title and labels are updated; the response is now due by %s (within %s).\n",
-			u.raisedFrom, u.severity, when(u.now.Add(info.Response)), info.Response)
+			u.raisedFrom, u.severity, when(u.now.Add(info.Response)), span(info.Response))
 	}
 	b.WriteString("\n**Current focus:**\n\n")
 	fmt.Fprintf(&b, "- The containment checklist in the issue description (%s %s).\n", u.category.Name(), u.severity)

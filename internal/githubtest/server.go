@@ -111,8 +111,12 @@ type Fault struct {
 	RateLimitReset time.Time
 	// Secondary makes a 403 or 429 look like a secondary rate limit.
 	Secondary bool
-	// Delay waits before answering (or until the client gives up).
+	// Delay waits before handling the request (or until the client gives up).
 	Delay time.Duration
+	// Hold handles the request at once but holds the answer back, so it
+	// reflects the state when the request arrived, like a lagging replica;
+	// tests use it to make concurrent runs all see the same state.
+	Hold time.Duration
 	// DropResponse handles the request, then closes the connection without
 	// answering: the write happened but the client cannot know it.
 	DropResponse bool
@@ -250,6 +254,30 @@ func (s *Server) AddPullRequest(repo, title, user string) int {
 	now := s.now()
 	is := &Issue{Number: len(st.issues) + 1, Title: title, State: "open", User: user, PullRequest: true, CreatedAt: now, UpdatedAt: now}
 	st.issues = append(st.issues, is)
+	return is.Number
+}
+
+// AddIssue stores an issue as if created earlier (Number, User and times are
+// filled in when zero) and returns its number.
+func (s *Server) AddIssue(repo string, is Issue) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.repo(repo)
+	is.Number = len(st.issues) + 1
+	is.Labels = s.applyLabels(st, is.Labels)
+	if is.State == "" {
+		is.State = "open"
+	}
+	if is.User == "" {
+		is.User = DefaultLogin
+	}
+	if is.CreatedAt.IsZero() {
+		is.CreatedAt = s.now()
+	}
+	if is.UpdatedAt.IsZero() {
+		is.UpdatedAt = is.CreatedAt
+	}
+	st.issues = append(st.issues, &is)
 	return is.Number
 }
 
@@ -394,12 +422,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 	}
 	r = r.WithContext(withLogin(r.Context(), login))
 
-	if f != nil && (f.DropResponse || f.TruncateBody) {
+	if f != nil && (f.DropResponse || f.TruncateBody || f.Hold > 0) {
 		rec := httptest.NewRecorder()
 		s.locked(rec, r, repo, h)
 		if f.DropResponse {
 			dropConnection(w)
 			return
+		}
+		if f.Hold > 0 {
+			select {
+			case <-time.After(f.Hold):
+			case <-r.Context().Done():
+				return
+			}
 		}
 		for k, v := range rec.Header() {
 			h2[k] = v
@@ -407,6 +442,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, h f
 		data := rec.Body.Bytes()
 		h2.Set("Content-Length", strconv.Itoa(len(data)))
 		w.WriteHeader(rec.Code)
+		if !f.TruncateBody {
+			_, _ = w.Write(data)
+			return
+		}
 		_, _ = w.Write(data[:len(data)/2])
 		dropConnection(w)
 		return
