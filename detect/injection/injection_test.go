@@ -14,13 +14,13 @@ import (
 // Invisible characters are built here from escapes so that no test source
 // file contains them raw.
 const (
-	zw   = "\u200b"
+	zw    = "\u200b"
 	zwnjS = "\u200c"
-	zwjS = "\u200d"
-	rlo  = "\u202e"
-	lri  = "\u2066"
-	pdi  = "\u2069"
-	pdf  = "\u202c"
+	zwjS  = "\u200d"
+	rlo   = "\u202e"
+	lri   = "\u2066"
+	pdi   = "\u2069"
+	pdf   = "\u202c"
 )
 
 // tags encodes ASCII as Unicode tag characters, the "ASCII smuggling" form.

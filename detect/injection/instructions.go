@@ -32,9 +32,21 @@ type rule struct {
 	agentOnly bool
 	// needsCue is false for phrases aimed at a language model by nature.
 	needsCue bool
+	// need lists groups of words; the expression only runs on a passage
+	// holding a word of every group, which keeps prose cheap to scan.
+	need [][]string
 }
 
+// maxSpan bounds how far apart the parts of one instruction may be.
+const maxSpan = 240
+
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// Literal forms of sendVerb and secretObject, for the rule gate.
+var (
+	sendWords   = []string{"send", "post", "upload", "transmit", "forward", "exfiltrat", "leak", "mail", "submit", "beacon", "share", "sync", "pipe", "curl", "wget", "nc ", "ncat", "invoke-webrequest", "iwr", "requests.post", "fetch"}
+	objectWords = []string{"credential", "secret", "key", "token", "password", "passwd", "id_rsa", "id_ed25519", "env", "kubeconfig", "cookie", ".npmrc", ".netrc", ".pypirc", "source code", "codebase", "repository contents"}
+)
 
 const (
 	secretObject = `(?:credentials?|secrets?|api[ _-]?keys?|access[ _-]?keys?|(?:auth|access|session|bearer|api|github|npm|pypi)?[ _-]?tokens?|passwords?|passwd|private[ _-]?keys?|ssh[ _-]?keys?|id_rsa|id_ed25519|\.env\b|env(?:ironment)? var(?:iable)?s|\.aws/credentials|\.npmrc|\.netrc|\.pypirc|\.git-credentials|kubeconfig|cookies|printenv|process\.env|os\.environ|\benv\s*\||source code|codebase|the repository contents)`
@@ -45,7 +57,7 @@ const (
 )
 
 var rules = []rule{
-	{id: "ignore-instructions", what: "override its earlier instructions", negatable: true,
+	{id: "ignore-instructions", need: [][]string{{"ignore", "disregard", "forget", "override", "bypass", "abandon", "follow", "you are now"}}, what: "override its earlier instructions", negatable: true,
 		re: re(`\b(?:ignore|disregard|forget|override|bypass|abandon)\s+(?:(?:all|any|every|of|the|your|my|these|those)\s+)*(?:previous|prior|earlier|above|preceding|foregoing|original|initial|system|developer|safety)\s+(?:(?:safety|security|system)\s+)?(?:instructions?|prompts?|directions?|directives?|guidelines|guardrails|system prompt)\b` +
 			`|\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:(?:your|the)\s+)?(?:previous|prior|earlier|system|safety|security)\s+(?:rules|constraints|restrictions|policies|programming)\b` +
 			`|\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?your\s+(?:instructions|guidelines|rules|system prompt|programming|training)\b` +
@@ -53,7 +65,7 @@ var rules = []rule{
 			`|\bforget\s+(?:everything|all)\s+(?:you(?:'ve| have)?\s+(?:been told|learned|were told)|above|before|previously)` +
 			`|\b(?:do not|don't|stop)\s+follow(?:ing)?\s+(?:any\s+|the\s+|your\s+)?(?:previous|prior|earlier|original|system)\s+instructions\b` +
 			`|\byou are now (?:in )?(?:dan\b|developer mode|jailbroken|unrestricted|an? unrestricted|free of)`)},
-	{id: "conceal-from-user", what: "hide what it does from the user", needsCue: true,
+	{id: "conceal-from-user", need: [][]string{{"tell", "inform", "notify", "alert", "let ", "hide", "conceal", "keep", "mention", "include", "reference", "report", "disclose", "reveal", "acknowledge", "deny", "silently", "secretly", "covertly", "quietly"}}, what: "hide what it does from the user", needsCue: true,
 		re: re(`\b(?:do not|don't|dont|never|without)\s+(?:tell|telling|inform|informing|notify|notifying|alert|alerting)\s+(?:the\s+)?(?:user|developer|human|operator|reviewer|maintainer)s?\b` +
 			`|\b(?:do not|don't|never)\s+let\s+(?:the\s+)?(?:user|developer|human|reviewer)s?\s+(?:know|see|notice|find out)\b` +
 			`|\b(?:hide|conceal)\s+(?:this|these|it|them|that|the\s+\w+(?:\s+\w+)?)\s+from\s+(?:the\s+)?(?:user|developer|human|operator|reviewer)s?\b` +
@@ -62,33 +74,33 @@ var rules = []rule{
 			`|\b(?:do not|don't|never)\s+(?:mention|include|reference|report|disclose)\s+(?:this|these|it|them)\s+(?:step\s+|change\s+|action\s+)?in\s+(?:your|the)\s+(?:response|reply|answer|output|summary|commit messages?|pr description|pull request|explanation)` +
 			`|\bdeny\s+(?:that\s+)?(?:you|any)\s+(?:have|had|made|ran|did|know|changed|added|executed|knowledge)\b` +
 			`|\b(?:silently|secretly|covertly|quietly)\s+(?:add|insert|include|run|execute|send|upload|install|inject|append|exfiltrate|copy|download|fetch)\b`)},
-	{id: "exfiltrate-data", what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
-		re:   re(`\b` + sendVerb + `\b(?:[^.!?]|\.\S){0,100}?` + secretObject + `|` + secretObject + `(?:[^.!?]|\.\S){0,100}?\b` + sendVerb + `\b`),
+	{id: "exfiltrate-data", need: [][]string{sendWords, objectWords}, what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
+		re:   re(`\b` + sendVerb + `\b.*?` + secretObject + `|` + secretObject + `.*?\b` + sendVerb + `\b`),
 		also: re(destination)},
-	{id: "fetch-and-run", what: "fetch and run code", negatable: true, command: true, needsCue: true,
-		re: re(`\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:-\S+\s+)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|perl|ruby|node|iex|invoke-expression)\b` +
+	{id: "fetch-and-run", need: [][]string{{"curl", "wget", "iwr", "invoke-", "irm", "iex", "sh "}}, what: "fetch and run code", negatable: true, command: true, needsCue: true,
+		re: re(`\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|]*?\|\s*(?:sudo\s+)?(?:-\S+\s+)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|perl|ruby|node|iex|invoke-expression)\b` +
 			`|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\s*(?:<\(|\$\()\s*(?:curl|wget)\b` +
 			`|\b(?:iex|invoke-expression)\s*\(?\s*\(?\s*(?:new-object\s+net\.webclient|iwr|irm|invoke-webrequest|invoke-restmethod)`)},
-	{id: "fetch-and-run", what: "fetch and run code", negatable: true, needsCue: true,
-		re:   re(`\b(?:download|fetch|pull|retrieve|get)\b(?:[^.!?]|\.\S){0,80}\b(?:and|then)\s+(?:run|execute|exec|source|eval|launch)\b`),
+	{id: "fetch-and-run", need: [][]string{{"download", "fetch", "pull", "retrieve", "get"}, {"run", "exec", "source", "eval", "launch"}}, what: "fetch and run code", negatable: true, needsCue: true,
+		re:   re(`\b(?:download|fetch|pull|retrieve|get)\b.*?\b(?:and|then)\s+(?:run|execute|exec|source|eval|launch)\b`),
 		also: re(`https?://|\b(?:script|binary|payload|executable)\b`)},
-	{id: "weaken-security", what: "weaken security checks", negatable: true, needsCue: true,
+	{id: "weaken-security", need: [][]string{{"no-verify", "hookspath", "disable", "turn off", "bypass", "circumvent", "skip", "deactivate", "suppress", "remove", "delete", "comment out", "mute", "without"}}, what: "weaken security checks", negatable: true, needsCue: true,
 		re: re(`--no-verify\b|\bcore\.hookspath\s*=?\s*/dev/null` +
 			`|\b(?:disable|turn off|bypass|circumvent|skip|deactivate|suppress|remove|delete|comment out|mute)\s+(?:(?:all|any|the|every)\s+)?(?:(?:security|secret|vulnerability|sast|dependency)\s+(?:scanning|scans?|scanners?|checks?|alerts?|warnings?|tools?|rules|hooks?|review|audits?|gates?)|(?:codeql|snyk|semgrep|gitleaks|trufflehog|aiguard|bandit|gosec|dependabot)\b|(?:ssl|tls|certificate|signature)\s+(?:verification|validation|checks?))` +
 			`|\bskip\s+(?:the\s+)?(?:code\s+|human\s+|security\s+|peer\s+)?review\b` +
-			`|\b(?:merge|push|commit|deploy|approve)\b(?:[^.!?]|\.\S){0,40}\bwithout\s+(?:any\s+)?(?:code\s+|human\s+|peer\s+)?(?:review|approval)\b`)},
-	{id: "weaken-security", what: "weaken security checks", negatable: true, needsCue: true,
+			`|\b(?:merge|push|commit|deploy|approve)\b.*?\bwithout\s+(?:any\s+)?(?:code\s+|human\s+|peer\s+)?(?:review|approval)\b`)},
+	{id: "weaken-security", need: [][]string{{"disable", "turn off", "skip", "bypass", "remove", "delete", "comment out", "xfail", "mark "}, {"so ", "if ", "when", "instead of", "rather than", "to make", "without"}}, what: "weaken security checks", negatable: true, needsCue: true,
 		re:   re(`\b(?:disable|turn off|skip|bypass|remove|delete|comment out|xfail|mark\s+(?:them\s+|it\s+)?as\s+skipped)\s+(?:(?:all|any|the|failing|broken|every)\s+)*(?:tests?|test cases|specs|assertions|linters?|lint(?:ing)?\s+rules|lint|type\s*checks?|type\s*checking|ci(?:\s+checks)?|checks|pre-commit\s+hooks?|git\s+hooks|hooks|branch protection)\b`),
 		also: re(`\bso\s+(?:that\s+)?(?:the\s+)?(?:build|ci|pipeline|checks?|tests?|pr|it)\s+(?:will\s+)?(?:pass|passes|succeeds?|is green|goes green)|\b(?:if|when|whenever)\s+(?:they|it|tests?|the build|ci|checks?|the linter|lint)\s+(?:fails?|errors?|complains?|breaks?|blocks?)|\b(?:instead of|rather than)\s+fixing|\bto make\s+(?:the\s+)?(?:build|ci|tests?|pipeline)\s+(?:pass|green)|\bwithout\s+(?:telling|asking)`)},
-	{id: "act-without-asking", what: "act without asking the user", negatable: true, needsCue: true,
+	{id: "act-without-asking", need: [][]string{{"without"}}, what: "act without asking the user", negatable: true, needsCue: true,
 		re:   re(`\bwithout\s+(?:first\s+)?(?:asking|consulting|confirming|confirmation|approval|permission|prompting|consent|checking with)\b`),
 		also: re(dangerScope)},
-	{id: "act-without-asking", what: "act without asking the user", needsCue: true,
+	{id: "act-without-asking", need: [][]string{{"ask", "prompt", "check with", "wait for", "always", "automatically", "auto"}}, what: "act without asking the user", needsCue: true,
 		re: re(`\b(?:do not|don't|never|no need to)\s+(?:ask|prompt|check with|wait for)\s+(?:the\s+)?(?:user\s+|me\s+|anyone\s+|a human\s+)?(?:for\s+)?(?:permission|confirmation|approval|consent)\b` +
 			`|\b(?:always|automatically)\s+(?:accept|approve|confirm|say yes to|allow)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests|permissions?|prompts)\b` +
 			`|\bauto-?(?:approve|accept|confirm)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests)\b`),
 		unless: re(benignScope)},
-	{id: "act-without-asking", what: "act without asking the user", command: true, agentOnly: true,
+	{id: "act-without-asking", need: [][]string{{"dangerously", "bypasspermissions", "yolo", "full-auto", "approval", "trust-all", "allow-all"}}, what: "act without asking the user", command: true, agentOnly: true,
 		re: re(`--dangerously-skip-permissions|\bbypasspermissions\b|--yolo\b|\byolo mode\b|--full-auto\b|--ask-for-approval\s+never|approval_policy\s*=\s*"?never|--trust-all-tools|--allow-all-tools|--dangerously-bypass-approvals`)},
 }
 
@@ -102,19 +114,6 @@ var (
 	negation      = re(`\b(?:never|not|don't|dont|do not|must not|mustn't|shouldn't|should not|cannot|can't|avoid|refuse|prohibited|forbidden|no)\b`)
 	urlRE         = re(`https?://[^\s"'<>)\]` + "`" + `]+`)
 )
-
-// anchors gate the regular expressions: a passage without any of these
-// words cannot match a rule.
-var anchors = []string{
-	"ignore", "disregard", "forget", "override", "bypass", "abandon", "follow", "you are now",
-	"tell", "inform", "notify", "alert", "let ", "hide", "conceal", "keep", "mention", "reveal",
-	"disclose", "include", "deny", "silently", "secretly", "covertly", "quietly",
-	"send", "post", "upload", "transmit", "forward", "exfil", "leak", "mail", "submit", "share",
-	"curl", "wget", "iwr", "invoke-", "irm", "iex", "fetch", "download", "retrieve", "pull",
-	"no-verify", "hookspath", "disable", "turn off", "skip", "remove", "delete", "comment out",
-	"xfail", "without", "ask", "auto", "always", "dangerously", "yolo", "full-auto",
-	"approval", "trust-all", "allow-all", "bypasspermissions",
-}
 
 // fileAnchors must appear somewhere in a non-agent file before its comments
 // and docs are read: every rule there needs an assistant cue, except the
@@ -156,13 +155,10 @@ func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []find
 	var out []finding.Finding
 	seen := map[string]bool{}
 	for _, p := range passages(frag, kind) {
-		if !containsAny(p.text, anchors) {
-			continue
-		}
 		cued := kind == kindAgent || assistantCue.MatchString(p.text)
 		for ri := range rules {
 			r := &rules[ri]
-			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) {
+			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) || !r.gate(p.text) {
 				continue
 			}
 			for _, m := range r.re.FindAllStringIndex(p.text, -1) {
@@ -182,9 +178,23 @@ func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []find
 	return out
 }
 
+func (r *rule) gate(text string) bool {
+	for _, group := range r.need {
+		if !containsAny(text, group) {
+			return false
+		}
+	}
+	return true
+}
+
 // reportable applies a rule's sentence-level conditions to one match.
 func (d *Detector) reportable(r *rule, text string, start, end int) bool {
 	s0, s1 := sentenceBounds(text, start, end)
+	// Rules join their parts with lazy gaps, cheap for the regexp engine;
+	// the parts must still be close and in one sentence.
+	if end-start > maxSpan || s1 < end {
+		return false
+	}
 	sent := text[s0:s1]
 	if r.also != nil && !r.also.MatchString(sent) {
 		return false

@@ -271,11 +271,12 @@ func broadShell(rule string) bool {
 	case "bash", "bash(*)", "bash(:*)", "bash(**)":
 		return true
 	}
-	if !strings.HasPrefix(r, "bash(") {
+	inner, ok := strings.CutPrefix(r, "bash(")
+	if !ok {
 		return false
 	}
 	for _, w := range []string{"curl", "wget", "bash", "sh:", "sh-c", "rm:", "rm-rf", "sudo", "eval", "npx", "ssh"} {
-		if strings.Contains(r, w) {
+		if strings.HasPrefix(inner, w) || strings.Contains(inner, "|"+w) || strings.Contains(inner, "&&"+w) {
 			return true
 		}
 	}

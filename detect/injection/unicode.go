@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/detect"
 	"github.com/aiguard/aiguard/finding"
@@ -132,10 +133,12 @@ func tagFinding(frag *detect.Fragment, fl int, rs []rune) (finding.Finding, bool
 		}
 		i = j
 	}
-	if first < 0 {
+	decoded := strings.Join(hidden, " ")
+	// A tag or two spelling no word is test data for Unicode handling,
+	// not a message.
+	if first < 0 || letters(decoded) < 2 {
 		return finding.Finding{}, false
 	}
-	decoded := strings.Join(hidden, " ")
 	shown := safeText(decoded, 12, 120)
 	f := newFinding(frag, "injection/unicode-tag-smuggling", "Hidden text in invisible Unicode tag characters", ClassHidden, fl, first+1, fmt.Sprintf("tag:%d:%s", fl, decoded))
 	f.Message = fmt.Sprintf("Invisible Unicode tag characters (U+E0000–U+E007F) hide %d characters of text that AI assistants read but people do not see: %q", len(strings.TrimSpace(decoded)), shown)
@@ -217,6 +220,10 @@ func bidiFinding(frag *detect.Fragment, fl int, rs []rune, kind fileKind) (findi
 func zeroWidthFinding(frag *detect.Fragment, fl int, rs []rune, kind fileKind) (finding.Finding, bool) {
 	first, count, longest := -1, 0, 0
 	var names []string
+	comment := len(rs)
+	if kind == kindCode {
+		comment = commentRune(rs)
+	}
 	for i := 0; i < len(rs); {
 		if !isZeroWidth(rs[i]) {
 			i++
@@ -226,7 +233,7 @@ func zeroWidthFinding(frag *detect.Fragment, fl int, rs []rune, kind fileKind) (
 		for j < len(rs) && isZeroWidth(rs[j]) {
 			j++
 		}
-		if reportRun(rs, i, j, kind) {
+		if reportRun(rs, i, j, kind, i >= comment) {
 			if first < 0 {
 				first = i
 			}
@@ -258,7 +265,7 @@ func zeroWidthFinding(frag *detect.Fragment, fl int, rs []rune, kind fileKind) (
 }
 
 // reportRun decides whether the zero-width run rs[i:j] is suspicious.
-func reportRun(rs []rune, i, j int, kind fileKind) bool {
+func reportRun(rs []rune, i, j int, kind fileKind, inComment bool) bool {
 	prev, next := rune(0), rune(0)
 	if i > 0 {
 		prev = rs[i-1]
@@ -282,16 +289,28 @@ func reportRun(rs []rune, i, j int, kind fileKind) bool {
 	if j-i >= 3 {
 		return true
 	}
-	switch kind {
-	case kindCode:
+	switch {
+	case kind == kindCode && !inComment:
 		// A string made only of the character is the usual way code names
 		// it ("\u200b" written raw, to strip it from input).
 		quote := func(r rune) bool { return r == '"' || r == '\'' || r == '`' }
 		return !(quote(prev) && quote(next))
-	case kindAgent:
+	case kind == kindCode || kind == kindAgent:
+		// In comments and agent files, only a character splitting a word
+		// changes what the reader sees.
 		return isWordRune(prev) && isWordRune(next)
 	}
 	return false
+}
+
+// commentRune returns the index in rs where a comment starts, or len(rs).
+func commentRune(rs []rune) int {
+	line := string(rs)
+	body, ok := commentText(line)
+	if !ok {
+		return len(rs)
+	}
+	return utf8.RuneCountInString(line[:len(line)-len(body)])
 }
 
 func uniq(ss []string) []string {
@@ -304,4 +323,14 @@ func uniq(ss []string) []string {
 		}
 	}
 	return out
+}
+
+func letters(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			n++
+		}
+	}
+	return n
 }
