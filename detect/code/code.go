@@ -47,6 +47,9 @@ func New(opts config.Code) (*Detector, error) {
 		return nil, fmt.Errorf("built-in code rules: %w", err)
 	}
 	team, err := compileRules(opts.Rules)
+	if err == nil {
+		err = compileAll(team)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,10 @@ func (s *scan) matchTree(ms []*matcher) error {
 	ev := &evaluator{lang: s.lang, src: src}
 	var lines []string
 	for _, m := range ms {
-		cq := m.queries[g]
+		cq, err := m.queries[g].get()
+		if err != nil {
+			return err
+		}
 		matches := cursor.Matches(cq.q, root, src)
 		for qm := matches.Next(); qm != nil; qm = matches.Next() {
 			if !cq.satisfied(ev, qm) {

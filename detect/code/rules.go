@@ -45,11 +45,26 @@ type matcher struct {
 	rule     *rule
 	langs    []string
 	keywords []string
-	// queries holds the query compiled for each grammar of langs.
-	queries map[*sitter.Language]*compiledQuery
+	// queries holds the query for each grammar of langs, compiled on
+	// first use: compiling every built-in query for every grammar costs
+	// more than a typical pre-commit scan.
+	queries map[*sitter.Language]*lazyQuery
 	// Line matching.
 	pattern, not, context, notContext *regexp.Regexp
 	window                            int
+}
+
+type lazyQuery struct {
+	once sync.Once
+	g    *sitter.Language
+	src  string
+	cq   *compiledQuery
+	err  error
+}
+
+func (l *lazyQuery) get() (*compiledQuery, error) {
+	l.once.Do(func() { l.cq, l.err = compileQuery(l.g, l.src) })
+	return l.cq, l.err
 }
 
 type compiledQuery struct {
@@ -222,18 +237,14 @@ func compileMatcher(r *rule, md config.CodeMatcher) (*matcher, error) {
 		m.langs = append(m.langs, l)
 	}
 	if md.Query != "" {
-		m.queries = map[*sitter.Language]*compiledQuery{}
+		m.queries = map[*sitter.Language]*lazyQuery{}
 		for _, l := range m.langs {
 			gs := grammars[l]
 			if len(gs) == 0 {
 				return nil, fmt.Errorf("language %s has no grammar for queries; use a pattern", l)
 			}
 			for _, g := range gs {
-				cq, err := compileQuery(g, md.Query)
-				if err != nil {
-					return nil, fmt.Errorf("%s query: %v", l, err)
-				}
-				m.queries[g] = cq
+				m.queries[g] = &lazyQuery{g: g, src: md.Query}
 			}
 		}
 		return m, nil
@@ -254,6 +265,26 @@ func compileMatcher(r *rule, md config.CodeMatcher) (*matcher, error) {
 		m.window = 10
 	}
 	return m, err
+}
+
+// compileAll compiles every query of rs now, to report a team rule's
+// mistakes when the detector is built rather than mid-scan.
+func compileAll(rs []*rule) error {
+	for _, r := range rs {
+		for i, m := range r.matchers {
+			if m.queries == nil {
+				continue
+			}
+			for _, l := range m.langs {
+				for _, g := range grammars[l] {
+					if _, err := m.queries[g].get(); err != nil {
+						return fmt.Errorf("rule %s: match[%d]: %s query: %v", r.ID, i, l, err)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func compileQuery(g *sitter.Language, src string) (*compiledQuery, error) {

@@ -78,6 +78,18 @@ func TestRuleSnippets(t *testing.T) {
 	}
 }
 
+// TestBuiltinQueriesCompile compiles every built-in query for every grammar
+// it names, which scans compile only on first use.
+func TestBuiltinQueriesCompile(t *testing.T) {
+	rs, err := builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compileAll(rs); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestRuleMetadata checks every built-in rule carries what reports need.
 func TestRuleMetadata(t *testing.T) {
 	for _, r := range Rules() {
