@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -32,6 +33,9 @@ type Config struct {
 	FailOn string `yaml:"fail-on"`
 	// MaxFileSize in bytes: larger files are skipped, and the skip reported.
 	MaxFileSize int64 `yaml:"max-file-size"`
+	// FileTimeout bounds detector time per file (a Go duration, e.g. "30s");
+	// a file that hits it fails the scan rather than passing unscanned.
+	FileTimeout Duration `yaml:"file-timeout"`
 	// ProductionBranches are path.Match patterns of branches whose findings
 	// count as production (the default branch always does).
 	ProductionBranches []string `yaml:"production-branches"`
@@ -63,7 +67,7 @@ type Allowlist struct {
 
 // Default returns the configuration used when a repository has none.
 func Default() *Config {
-	c := &Config{FailOn: "P4", MaxFileSize: 10 << 20, ProductionBranches: []string{"main", "master"}}
+	c := &Config{FailOn: "P4", MaxFileSize: 10 << 20, FileTimeout: Duration(60 * time.Second), ProductionBranches: []string{"main", "master"}}
 	c.Detectors.setDefaults()
 	c.Incidents.setDefaults()
 	return c
@@ -144,6 +148,9 @@ func (c *Config) validate() error {
 	if _, err := c.FailOnSeverity(); err != nil {
 		return err
 	}
+	if c.FileTimeout <= 0 {
+		return fmt.Errorf("file-timeout must be a positive duration such as 30s")
+	}
 	if c.MaxFileSize <= 0 {
 		return fmt.Errorf("max-file-size must be a positive number of bytes")
 	}
@@ -221,4 +228,17 @@ func (a *Allowlist) Suppressed(f *finding.Finding) bool {
 		}
 	}
 	return false
+}
+
+// Duration is a time.Duration written as "30s" or "2m" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration such as 30s", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
 }

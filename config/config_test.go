@@ -51,6 +51,7 @@ func TestBadConfigNamesFileLineAndReason(t *testing.T) {
 		"incidents: {prefix: 'x y'}\n":                    "incidents.prefix",
 		"detectors: {personal-data: {bulk-threshold: 0}}": "bulk-threshold",
 		"max-file-size: banana\n":                         ".aiguard.yml:1:",
+		"file-timeout: banana\n":                          ".aiguard.yml:1: \"banana\" is not a duration",
 	}
 	for in, want := range cases {
 		_, err := Parse(".aiguard.yml", []byte(in))

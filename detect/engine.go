@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aiguard/aiguard/finding"
 )
@@ -38,6 +39,10 @@ type Engine struct {
 	Detectors []Detector
 	Workers   int
 	Progress  Progress
+	// FileTimeout bounds the time all detectors may spend on one fragment;
+	// 0 means no limit. Hitting it is an error (the file was not fully
+	// scanned), never a silent pass.
+	FileTimeout time.Duration
 }
 
 // Result is what a scan found and how much it read.
@@ -144,10 +149,18 @@ func (e *Engine) Run(ctx context.Context, src Source) (Result, error) {
 
 func (e *Engine) detect(ctx context.Context, frag *Fragment, record func(error)) []finding.Finding {
 	var out []finding.Finding
+	if e.FileTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.FileTimeout)
+		defer cancel()
+	}
 	for _, d := range e.Detectors {
 		fs, err := runDetector(ctx, d, frag)
+		if err == nil && ctx.Err() == context.DeadlineExceeded {
+			err = fmt.Errorf("exceeded the per-file time limit of %s", e.FileTimeout)
+		}
 		if err != nil {
-			record(fmt.Errorf("detector %s on %s: %w", d.Name(), frag.Path, err))
+			record(fmt.Errorf("detector %s on %s: %w", d.Name(), where(frag), err))
 		}
 		for i := range fs {
 			if fs[i].Path == "" {
@@ -163,6 +176,13 @@ func (e *Engine) detect(ctx context.Context, frag *Fragment, record func(error))
 		out = append(out, fs...)
 	}
 	return out
+}
+
+func where(frag *Fragment) string {
+	if frag.Commit != nil && len(frag.Commit.SHA) >= 12 {
+		return frag.Path + " @ " + frag.Commit.SHA[:12]
+	}
+	return frag.Path
 }
 
 // runDetector turns a detector panic into an error: one bad file must not

@@ -86,7 +86,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		rep.Summarise(failOn, 0)
 		return rep, err
 	}
-	engine := &detect.Engine{Detectors: detectors, Workers: opts.Workers, Progress: opts.Progress}
+	engine := &detect.Engine{Detectors: detectors, Workers: opts.Workers, Progress: opts.Progress, FileTimeout: time.Duration(cfg.FileTimeout)}
 	res, runErr := engine.Run(ctx, src)
 	rep.Scan.Fragments, rep.Scan.Bytes, rep.Scan.Commits = res.Fragments, res.Bytes, res.Commits
 	rep.Skipped = res.Skipped
