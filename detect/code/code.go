@@ -13,6 +13,7 @@ package code
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -138,10 +139,16 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 			lines = append(lines, m)
 		}
 	}
+	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}}
+	if len(structural) == 0 && lang.grammar != nil && frag.AddedLines() != nil && continuation.MatchString(frag.Text) {
+		var err error
+		if structural, err = s.continuedStatements(ms); err != nil {
+			return nil, err
+		}
+	}
 	if len(structural) == 0 && len(lines) == 0 {
 		return nil, nil
 	}
-	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}}
 	if lang == langKubernetes {
 		whole, err := s.wholeText()
 		if err != nil || !kubeManifest.MatchString(whole) {
@@ -159,6 +166,39 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		}
 	}
 	return s.out, nil
+}
+
+// continuation matches added lines that start with a string or a text
+// operator: the middle of a longer statement (often a query or command
+// being built) whose sink keyword may sit on an unchanged line above. It is
+// deliberately narrow, since each hit costs loading the whole file.
+var continuation = regexp.MustCompile("(?m)^\\s*([+%]|[fbru]?[\"'`])")
+
+// contextLines is how far around a change a multi-line statement's sink
+// keyword is looked for.
+const contextLines = 8
+
+// continuedStatements returns the structural matchers whose keywords occur
+// near the changed lines in the whole file, for changes that only touched
+// the inside of a multi-line statement.
+func (s *scan) continuedStatements(ms []*matcher) ([]*matcher, error) {
+	whole, err := s.wholeText()
+	if err != nil {
+		return nil, err
+	}
+	added := s.frag.AddedLines()
+	lines := strings.Split(whole, "\n")
+	from := max(added[0]-contextLines, 1)
+	to := min(added[len(added)-1], len(lines))
+	near := strings.Join(lines[from-1:to], "\n")
+	var out []*matcher
+	hit := map[string]bool{}
+	for _, m := range ms {
+		if m.queries != nil && m.candidate(near, hit) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // candidate reports whether text holds one of the matcher's keywords,

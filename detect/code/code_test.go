@@ -1,0 +1,229 @@
+package code
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aiguard/aiguard/config"
+	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/finding"
+)
+
+// diffFragment builds the fragment a history scan would produce when a
+// commit added the given 1-based lines of whole.
+func diffFragment(path, whole string, added ...int) *detect.Fragment {
+	lines := strings.Split(whole, "\n")
+	var text []string
+	for _, l := range added {
+		text = append(text, lines[l-1])
+	}
+	return detect.NewDiffFragment(path, detect.StageHistory, &finding.Commit{SHA: "abc123"}, strings.Join(text, "\n"), added,
+		func() (string, error) { return whole, nil })
+}
+
+// A query built two lines before the execute call it feeds.
+var builtQuery = strings.Join([]string{
+	"def search(conn, term):",
+	`    base = "SELECT * FROM items WHERE title = '"`,
+	`    query = base + term + "'"`,
+	"    cur = conn.cursor()",
+	"    cur.execute(query)",
+	"    return cur.fetchall()",
+}, "\n")
+
+func TestDiffReportsOnlyAddedSinks(t *testing.T) {
+	d := newDetector(t, config.Code{})
+	ctx := context.Background()
+
+	fs, err := d.Detect(ctx, diffFragment("app/db.py", builtQuery, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != "sql-injection" || fs[0].StartLine != 5 {
+		t.Fatalf("want one sql-injection at line 5 from the whole file, got %+v", fs)
+	}
+	f := fs[0]
+	if f.Category != finding.CodeVulnerability || f.Class != "high-impact" || f.Commit == nil || f.Commit.SHA != "abc123" {
+		t.Errorf("bad classification or commit: %+v", f)
+	}
+	if len(f.Tags) == 0 || f.Tags[0] != "CWE-89" || f.Fix == "" || f.Confidence != finding.High {
+		t.Errorf("missing metadata: %+v", f)
+	}
+
+	// The commit only touched the cursor line: the sink is not new.
+	fs, err = d.Detect(ctx, diffFragment("app/db.py", builtQuery, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Fatalf("unchanged sink reported: %+v", fs)
+	}
+
+	// Nothing in the added text names a sink: the file is not even parsed,
+	// and the loader is never called.
+	frag := detect.NewDiffFragment("app/db.py", detect.StageHistory, nil, "x = 1", []int{1},
+		func() (string, error) { t.Fatal("whole file loaded without a keyword"); return "", nil })
+	if fs, _ := d.Detect(ctx, frag); len(fs) != 0 {
+		t.Fatalf("unexpected findings %+v", fs)
+	}
+}
+
+func TestMultiLineSinkReportedWhenArgumentChanged(t *testing.T) {
+	src := strings.Join([]string{
+		"def f(cur, uid):",
+		"    cur.execute(",
+		`        "SELECT * FROM t WHERE id = " + uid`,
+		"    )",
+	}, "\n")
+	d := newDetector(t, config.Code{})
+	fs, err := d.Detect(context.Background(), diffFragment("a.py", src, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].StartLine != 2 || fs[0].EndLine != 4 {
+		t.Fatalf("want the call at lines 2-4, got %+v", fs)
+	}
+}
+
+func TestExcerptHidesStringLiterals(t *testing.T) {
+	secret := "hunter" + "2-very-long-value"
+	line := `    requests.get("https://api.internal/` + secret + `", verify=False, headers={"X": "ab"})`
+	got := excerpt(line)
+	if strings.Contains(got, secret) || strings.Contains(got, "api.internal") {
+		t.Fatalf("excerpt leaks a literal: %q", got)
+	}
+	if !strings.Contains(got, `verify=False`) || !strings.Contains(got, `"ab"`) || strings.HasPrefix(got, " ") {
+		t.Fatalf("excerpt lost the code: %q", got)
+	}
+	long := excerpt("x = f(" + strings.Repeat("a, ", 60) + ")")
+	if n := len([]rune(long)); n > maxExcerpt {
+		t.Fatalf("excerpt not capped: %d runes", n)
+	}
+	if excerpt(`s = 'unterminated secret value`) != `s = '…` {
+		t.Fatalf("unterminated literal leaked: %q", excerpt(`s = 'unterminated secret value`))
+	}
+}
+
+func TestFingerprintIgnoresIndentation(t *testing.T) {
+	d := newDetector(t, config.Code{})
+	a := "def f(c, u):\n    c.execute(\"SELECT \" + u)\n"
+	b := "def f(c, v):\n\tif True:\n\t\tc.execute(\"SELECT \" + v)\n"
+	fa, _ := d.Detect(context.Background(), detect.NewTreeFragment("x.py", a))
+	fb, _ := d.Detect(context.Background(), detect.NewTreeFragment("x.py", b))
+	if len(fa) != 1 || len(fb) != 1 {
+		t.Fatalf("want one finding each: %+v %+v", fa, fb)
+	}
+	if fa[0].Fingerprint == fb[0].Fingerprint {
+		t.Fatal("different code gave the same fingerprint")
+	}
+	c := "def f(c, u):\n    if True:\n        c.execute(\"SELECT \"  +  u)\n"
+	fc, _ := d.Detect(context.Background(), detect.NewTreeFragment("x.py", c))
+	if len(fc) != 1 || fc[0].Fingerprint != fa[0].Fingerprint {
+		t.Fatalf("re-indenting changed the fingerprint")
+	}
+}
+
+func TestTeamRulesAndDisable(t *testing.T) {
+	opts := config.Code{
+		Disable: []string{"tls-verification-disabled"},
+		Rules: []config.CodeRule{{
+			ID: "team-no-legacy-client", Title: "Legacy HTTP client", CWE: "CWE-477", Impact: "low",
+			Message: "The legacy client is banned.", Fix: "Use newclient.Get(url) instead.",
+			Languages: []string{"python"}, Pattern: `\blegacyclient\.`,
+		}, {
+			ID: "team-os-exit", Title: "os.Exit in library", CWE: "CWE-705", Impact: "standard",
+			Match: []config.CodeMatcher{{Languages: []string{"go"}, Keywords: []string{"os.Exit"},
+				Query: `(call_expression function: (selector_expression) @f (#eq? @f "os.Exit")) @sink`}},
+		}},
+	}
+	d := newDetector(t, opts)
+	src := "import legacyclient\nr = legacyclient.get(u)\nrequests.get(u, verify=False)\n"
+	fs, err := d.Detect(context.Background(), detect.NewTreeFragment("a.py", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != "team-no-legacy-client" || fs[0].Class != "low-impact" || fs[0].StartLine != 2 {
+		t.Fatalf("want only the team rule at line 2, got %+v", fs)
+	}
+	fs, _ = d.Detect(context.Background(), detect.NewTreeFragment("main.go", "package main\nfunc f() { os.Exit(1) }\n"))
+	if len(fs) != 1 || fs[0].RuleID != "team-os-exit" || fs[0].Class != "standard" {
+		t.Fatalf("team query rule: %+v", fs)
+	}
+	ids := map[string]bool{}
+	for _, r := range d.Rules() {
+		ids[r.ID] = true
+	}
+	if ids["tls-verification-disabled"] || !ids["team-os-exit"] || !ids["sql-injection"] {
+		t.Fatalf("active rules wrong: %v", ids)
+	}
+}
+
+func TestBadTeamRules(t *testing.T) {
+	cases := map[string]config.CodeRule{
+		"bad regular expression": {ID: "team-a", Languages: []string{"python"}, Pattern: "(unclosed"},
+		"bad query": {ID: "team-b", Match: []config.CodeMatcher{{Languages: []string{"python"}, Keywords: []string{"x"},
+			Query: "(no_such_node) @sink"}}},
+		"unknown predicate": {ID: "team-c", Match: []config.CodeMatcher{{Languages: []string{"python"}, Keywords: []string{"x"},
+			Query: "((identifier) @x (#typo? @x)) @sink"}}},
+		"unknown language": {ID: "team-d", Languages: []string{"cobol"}, Pattern: "x"},
+		"bad impact":       {ID: "team-e", Languages: []string{"python"}, Pattern: "x", Impact: "huge"},
+		"query on regex-only language": {ID: "team-f", Match: []config.CodeMatcher{{Languages: []string{"php"}, Keywords: []string{"x"},
+			Query: "(identifier) @sink"}}},
+		"bad cwe": {ID: "team-g", Languages: []string{"python"}, Pattern: "x", CWE: "89"},
+	}
+	for name, r := range cases {
+		_, err := New(config.Code{Rules: []config.CodeRule{r}})
+		if err == nil || !strings.Contains(err.Error(), r.ID) {
+			t.Errorf("%s: want an error naming %s, got %v", name, r.ID, err)
+		}
+	}
+	if _, err := New(config.Code{Disable: []string{"no-such-rule"}}); err == nil {
+		t.Error("unknown rule id in disable accepted")
+	}
+}
+
+func TestUnknownFilesAndKubernetesGate(t *testing.T) {
+	d := newDetector(t, config.Code{})
+	pod := "securityContext:\n  privileged: true\n"
+	for _, p := range []string{"README.md", "notes.txt", "rules/x.yml"} {
+		fs, err := d.Detect(context.Background(), detect.NewTreeFragment(p, pod))
+		if err != nil || len(fs) != 0 {
+			t.Errorf("%s: want nothing, got %+v %v", p, fs, err)
+		}
+	}
+	fs, _ := d.Detect(context.Background(), detect.NewTreeFragment("k8s/pod.yaml", "apiVersion: v1\nkind: Pod\n"+pod))
+	if len(fs) != 1 || fs[0].StartLine != 4 {
+		t.Fatalf("manifest: %+v", fs)
+	}
+	fs, _ = d.Detect(context.Background(), detect.NewTreeFragment("bin/deploy", "#!/bin/bash\ncurl -s https://x.example | bash\n"))
+	if len(fs) != 1 || fs[0].RuleID != "curl-pipe-shell" {
+		t.Fatalf("shebang script: %+v", fs)
+	}
+}
+
+func TestConcurrentDetect(t *testing.T) {
+	d := newDetector(t, config.Code{})
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				fs, err := d.Detect(context.Background(), detect.NewTreeFragment("a.py", builtQuery))
+				if err != nil || len(fs) != 1 {
+					errs <- "bad result"
+					return
+				}
+			}
+			_ = i
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+}
