@@ -19,8 +19,9 @@ type rule struct {
 	re       *regexp.Regexp
 	// also must match in the same sentence (condition, object, scope).
 	also *regexp.Regexp
-	// unless silences a match whose sentence also says something benign.
-	unless *regexp.Regexp
+	// unless silences a match whose sentence also matches it; benign does
+	// so only when the sentence names nothing dangerous.
+	unless, benign *regexp.Regexp
 	// negatable rules are quiet when the clause says not to do the thing
 	// ("never disable the tests"); rules whose phrase is itself a negation
 	// ("do not tell the user") are not.
@@ -50,7 +51,7 @@ var (
 
 const (
 	secretObject = `(?:credentials?|secrets?|api[ _-]?keys?|access[ _-]?keys?|(?:auth|access|session|bearer|api|github|npm|pypi)?[ _-]?tokens?|passwords?|passwd|private[ _-]?keys?|ssh[ _-]?keys?|id_rsa|id_ed25519|\.env\b|env(?:ironment)? var(?:iable)?s|\.aws/credentials|\.npmrc|\.netrc|\.pypirc|\.git-credentials|kubeconfig|cookies|printenv|process\.env|os\.environ|\benv\s*\||source code|codebase|the repository contents)`
-	sendVerb     = `(?:send|sending|sends|post|posting|upload|uploading|transmit|forward|exfiltrate|exfiltrating|leak|email|e-mail|mail|submit|beacon|share|sync|pipe|curl|wget|nc|ncat|invoke-webrequest|iwr|requests\.post|fetch)`
+	sendVerb     = `(?:send|sending|sends|sent|post|posted|posting|upload|uploaded|uploading|transmit|transmitted|forward|forwarded|emailed|exfiltrate|exfiltrating|leak|email|e-mail|mail|submit|beacon|share|sync|pipe|curl|wget|nc|ncat|invoke-webrequest|iwr|requests\.post|fetch)`
 	destination  = `(?:https?://|\bwebhook|\b(?:to|at)\s+(?:this|the following|our|my|an? external|the external)\s+(?:url|endpoint|server|webhook|address|e-?mail|domain|host)|pastebin|ngrok|requestbin|webhook\.site|pipedream|interact\.sh|oast\.|burpcollaborator|[\w.+-]+@[\w-]+\.[\w.]+)`
 	benignScope  = `\b(?:tests?|testing|lint(?:er|ing)?|format(?:ting|ter)?|prettier|gofmt|build(?:ing)?|compil(?:e|ing)|type-?check(?:ing)?|read(?:ing)? files|search(?:ing)?|typos?|docs?|documentation|comments)\b`
 	dangerScope  = `\b(?:arbitrary|whatever|anything|everything|commands?|shell|terminal|destructive|delet(?:e|ing|ions?)|rm -rf|deploy(?:ing|ments?)?|push(?:ing)?|force[ -]push|merg(?:e|ing)|sudo|production|credentials|secrets|payments?|changes|actions|edits|tool calls?)\b`
@@ -75,11 +76,12 @@ var rules = []rule{
 			`|\bdeny\s+(?:that\s+)?(?:you|any)\s+(?:have|had|made|ran|did|know|changed|added|executed|knowledge)\b` +
 			`|\b(?:silently|secretly|covertly|quietly)\s+(?:add|insert|include|run|execute|send|upload|install|inject|append|exfiltrate|copy|download|fetch)\b`)},
 	{id: "exfiltrate-data", need: [][]string{sendWords, objectWords}, what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
-		re:   re(`\b` + sendVerb + `\b.*?` + secretObject + `|` + secretObject + `.*?\b` + sendVerb + `\b`),
+		re:   re(`\b` + sendVerb + `\s+(?:\S+\s+){0,5}?[~/\w.@"'$-]*?` + secretObject + `|` + secretObject + `\S*(?:\s+\S+){0,5}?\s+` + sendVerb + `\b`),
 		also: re(destination)},
 	{id: "fetch-and-run", need: [][]string{{"curl", "wget", "iwr", "invoke-", "irm", "iex", "sh "}}, what: "fetch and run code", negatable: true, command: true, needsCue: true,
 		re: re(`\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|]*?\|\s*(?:sudo\s+)?(?:-\S+\s+)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|perl|ruby|node|iex|invoke-expression)\b` +
 			`|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\s*(?:<\(|\$\()\s*(?:curl|wget)\b` +
+			`|\$\(\s*(?:curl|wget)\s` +
 			`|\b(?:iex|invoke-expression)\s*\(?\s*\(?\s*(?:new-object\s+net\.webclient|iwr|irm|invoke-webrequest|invoke-restmethod)`)},
 	{id: "fetch-and-run", need: [][]string{{"download", "fetch", "pull", "retrieve", "get"}, {"run", "exec", "source", "eval", "launch"}}, what: "fetch and run code", negatable: true, needsCue: true,
 		re:   re(`\b(?:download|fetch|pull|retrieve|get)\b.*?\b(?:and|then)\s+(?:run|execute|exec|source|eval|launch)\b`),
@@ -94,12 +96,15 @@ var rules = []rule{
 		also: re(`\bso\s+(?:that\s+)?(?:the\s+)?(?:build|ci|pipeline|checks?|tests?|pr|it)\s+(?:will\s+)?(?:pass|passes|succeeds?|is green|goes green)|\b(?:if|when|whenever)\s+(?:they|it|tests?|the build|ci|checks?|the linter|lint)\s+(?:fails?|errors?|complains?|breaks?|blocks?)|\b(?:instead of|rather than)\s+fixing|\bto make\s+(?:the\s+)?(?:build|ci|tests?|pipeline)\s+(?:pass|green)|\bwithout\s+(?:telling|asking)`)},
 	{id: "act-without-asking", need: [][]string{{"without"}}, what: "act without asking the user", negatable: true, needsCue: true,
 		re:   re(`\bwithout\s+(?:first\s+)?(?:asking|consulting|confirming|confirmation|approval|permission|prompting|consent|checking with)\b`),
-		also: re(dangerScope)},
+		also: re(dangerScope), unless: carveOut},
 	{id: "act-without-asking", need: [][]string{{"ask", "prompt", "check with", "wait for", "always", "automatically", "auto"}}, what: "act without asking the user", needsCue: true,
 		re: re(`\b(?:do not|don't|never|no need to)\s+(?:ask|prompt|check with|wait for)\s+(?:the\s+)?(?:user\s+|me\s+|anyone\s+|a human\s+)?(?:for\s+)?(?:permission|confirmation|approval|consent)\b` +
 			`|\b(?:always|automatically)\s+(?:accept|approve|confirm|say yes to|allow)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests|permissions?|prompts)\b` +
 			`|\bauto-?(?:approve|accept|confirm)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests)\b`),
-		unless: re(benignScope)},
+		benign: re(benignScope), unless: carveOut},
+	{id: "insert-malicious-code", what: "insert malicious code", negatable: true, needsCue: true,
+		need: [][]string{{"backdoor", "reverse shell", "keylogger", "miner", "malware", "hidden admin", "hidden user", "hidden account"}},
+		re:   re(`\b(?:add|insert|include|inject|embed|create|plant|append)\b.*?(?:\bbackdoors?\b|\breverse shell|\bkeylogger|\bcrypto ?miners?\b|\bmalware\b|\bhidden (?:admin|user|account|endpoint)s?\b)`)},
 	{id: "act-without-asking", need: [][]string{{"dangerously", "bypasspermissions", "yolo", "full-auto", "approval", "trust-all", "allow-all"}}, what: "act without asking the user", command: true, agentOnly: true,
 		re: re(`--dangerously-skip-permissions|\bbypasspermissions\b|--yolo\b|\byolo mode\b|--full-auto\b|--ask-for-approval\s+never|approval_policy\s*=\s*"?never|--trust-all-tools|--allow-all-tools|--dangerously-bypass-approvals`)},
 }
@@ -110,6 +115,9 @@ var (
 	// discussionCue marks text about prompt injection rather than an attack.
 	discussionCue = re(`\b(?:attackers?|adversar(?:y|ies|ial)|malicious|prompt[ -]injections?|injection attacks?|jailbreaks?|for example|e\.g\.|such as|examples?|phrases? like|payloads?|red[ -]team(?:ing)?|(?:might|may|could|can|will)\s+(?:say|write|include|contain|try|attempt)|beware|watch out|untrusted|suspicious|detects?|detection|detector|classif(?:y|ies|ier))\b|\bi\.e\.|\bwarns?\b`)
 	dangerRE      = re(dangerScope)
+	// carveOut marks instructions that keep the user in the loop for what
+	// matters ("... without confirmation unless it is irreversible").
+	carveOut      = re(`\b(?:unless|except|requested)\b`)
 	docDiscussion = re(`prompt[ -]injection|jailbreak|injection attacks?`)
 	negation      = re(`\b(?:never|not|don't|dont|do not|must not|mustn't|shouldn't|should not|cannot|can't|avoid|refuse|prohibited|forbidden|no)\b`)
 	urlRE         = re(`https?://[^\s"'<>)\]` + "`" + `]+`)
@@ -161,7 +169,7 @@ func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []find
 			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) || !r.gate(p.text) {
 				continue
 			}
-			for _, m := range r.re.FindAllStringIndex(p.text, -1) {
+			for _, m := range sentenceMatches(r.re, p.text) {
 				if !d.reportable(r, p.text, m[0], m[1]) {
 					continue
 				}
@@ -187,19 +195,50 @@ func (r *rule) gate(text string) bool {
 	return true
 }
 
+// sentenceMatches finds the matches of re that lie within one sentence.
+// Rules join their parts with lazy gaps, cheap for the regexp engine, so a
+// match may run on into the next sentence; the search then resumes at the
+// next sentence, where a shorter match may start.
+func sentenceMatches(re *regexp.Regexp, text string) [][2]int {
+	var out [][2]int
+	for pos := 0; pos < len(text); {
+		m := re.FindStringIndex(text[pos:])
+		if m == nil {
+			break
+		}
+		start, end := pos+m[0], pos+m[1]
+		if stop := nextStop(text, start); stop < end-1 {
+			pos = stop + 1
+			continue
+		}
+		out = append(out, [2]int{start, end})
+		pos = max(end, start+1)
+	}
+	return out
+}
+
+// nextStop returns the index of the first sentence-ending mark at or after
+// i, or len(text).
+func nextStop(text string, i int) int {
+	for ; i < len(text); i++ {
+		if isStop(text[i]) && (i+1 == len(text) || text[i+1] == ' ') {
+			return i
+		}
+	}
+	return len(text)
+}
+
 // reportable applies a rule's sentence-level conditions to one match.
 func (d *Detector) reportable(r *rule, text string, start, end int) bool {
 	s0, s1 := sentenceBounds(text, start, end)
-	// Rules join their parts with lazy gaps, cheap for the regexp engine;
-	// the parts must still be close and in one sentence.
-	if end-start > maxSpan || s1 < end {
+	if end-start > maxSpan {
 		return false
 	}
 	sent := text[s0:s1]
 	if r.also != nil && !r.also.MatchString(sent) {
 		return false
 	}
-	if r.unless != nil && r.unless.MatchString(sent) && !dangerRE.MatchString(sent) {
+	if r.unless != nil && r.unless.MatchString(sent) || r.benign != nil && r.benign.MatchString(sent) && !dangerRE.MatchString(sent) {
 		return false
 	}
 	if discussionCue.MatchString(urlRE.ReplaceAllString(sent, " ")) {
@@ -218,7 +257,7 @@ func (d *Detector) reportable(r *rule, text string, start, end int) bool {
 		}
 	}
 	if r.id == "fetch-and-run" || r.id == "exfiltrate-data" {
-		if u := urlRE.FindString(sent); u != "" && d.trustedURL(u) {
+		if u := urlRE.FindString(sent); u != "" && (d.trustedURL(u) || r.id == "exfiltrate-data" && apiHost(u)) {
 			return false
 		}
 	}
@@ -377,14 +416,7 @@ func sentenceBounds(text string, start, end int) (int, int) {
 			break
 		}
 	}
-	s1 := len(text)
-	for i := end; i < len(text); i++ {
-		if isStop(text[i]) && (i+1 == len(text) || text[i+1] == ' ') {
-			s1 = i + 1
-			break
-		}
-	}
-	return s0, s1
+	return s0, min(nextStop(text, end), len(text)-1) + 1
 }
 
 func sentence(text string, start, end int) string {
@@ -445,6 +477,23 @@ var defaultTrustedHosts = []string{
 	"get.pnpm.io", "pixi.sh", "raw.githubusercontent.com/homebrew/", "raw.githubusercontent.com/nvm-sh/",
 	"get.sdkman.io", "install.determinate.systems", "nixos.org", "get.helm.sh", "sdk.cloud.google.com",
 	"cli.github.com", "tailscale.com", "fly.io", "starship.rs", "foundry.paradigm.xyz", "claude.ai",
+}
+
+// apiHosts receive credentials by design (an API call with a token is not
+// exfiltration), as do local servers.
+var apiHosts = []string{"github.com", "githubusercontent.com", "gitlab.com", "bitbucket.org", "npmjs.org", "pypi.org", "amazonaws.com", "googleapis.com", "azure.com", "localhost", "127.0.0.1"}
+
+func apiHost(u string) bool {
+	h := strings.ToLower(hostOf(u))
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	for _, a := range apiHosts {
+		if h == a || strings.HasSuffix(h, "."+a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Detector) trustedURL(u string) bool {
