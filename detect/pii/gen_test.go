@@ -81,7 +81,9 @@ func genUTR(r *rand.Rand) string {
 	}
 }
 
-func genVAT(r *rand.Rand) string {
+// genVAT builds a VAT number under the mod 97 scheme (offset 0) or the
+// newer 9755 scheme (offset 55).
+func genVAT(r *rand.Rand, offset int) string {
 	for {
 		body := randDigits(r, 7)
 		weights := []int{8, 7, 6, 5, 4, 3, 2}
@@ -89,8 +91,7 @@ func genVAT(r *rand.Rand) string {
 		for i, w := range weights {
 			sum += int(body[i]-'0') * w
 		}
-		// New-style numbers: (sum + check + 55) % 97 == 0.
-		check := (97 - (sum+55)%97) % 97
+		check := (97 - (sum+offset)%97) % 97
 		n := body + fmt.Sprintf("%02d", check)
 		if validVAT(n) {
 			return n
@@ -155,8 +156,8 @@ func genLicence(r *rand.Rand) string {
 }
 
 var (
-	firsts = []string{"Olivia", "Harry", "Amelia", "George", "Isla", "Noah", "Emily", "Jack", "Sophie", "Oscar", "Grace", "Leo"}
-	lasts  = []string{"Thornbury", "Ashcombe", "Pemberton", "Halliwell", "Crossley", "Fairbairn", "Oakden", "Whitlock"}
+	firsts    = []string{"Olivia", "Harry", "Amelia", "George", "Isla", "Noah", "Emily", "Jack", "Sophie", "Oscar", "Grace", "Leo"}
+	lasts     = []string{"Thornbury", "Ashcombe", "Pemberton", "Halliwell", "Crossley", "Fairbairn", "Oakden", "Whitlock"}
 	mailHosts = []string{"gmail.com", "outlook.com", "yahoo.co.uk", "btinternet.com", "hotmail.co.uk"}
 )
 

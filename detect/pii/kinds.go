@@ -1,6 +1,9 @@
 package pii
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // kind is a kind of personal datum; its string is the data kind reported.
 type kind string
@@ -87,9 +90,9 @@ var exactKeys = map[string]kind{
 	"sortcode": kSortCode, "sort": kSortCode,
 	"accountnumber": kAccount, "accountno": kAccount, "acctno": kAccount, "bankaccount": kAccount, "bankaccountnumber": kAccount, "acc": kAccount,
 	"cardnumber": kCard, "pan": kCard, "ccnumber": kCard, "creditcard": kCard, "creditcardnumber": kCard, "card": kCard, "cardno": kCard, "cc": kCard,
-	"iban": kIBAN,
+	"iban":    kIBAN,
 	"address": kAddress, "addressline1": kAddress, "address1": kAddress, "street": kAddress, "streetaddress": kAddress,
-	"homeaddress": kAddress, "addr": kAddress, "line1": kAddress, "postcode": kAddress, "postalcode": kAddress,
+	"homeaddress": kAddress, "postcode": kAddress, "postalcode": kAddress,
 	"zip": kAddress, "zipcode": kAddress, "residentialaddress": kAddress,
 	"ip": kIP, "ipaddress": kIP, "clientip": kIP, "remoteaddr": kIP, "remoteip": kIP, "sourceip": kIP, "srcip": kIP,
 	"userip": kIP, "xforwardedfor": kIP, "lastloginip": kIP, "ipaddr": kIP, "loginip": kIP, "clientaddress": kIP,
@@ -105,37 +108,48 @@ var exactKeys = map[string]kind{
 }
 
 // keyKind maps a structured key (JSON/YAML key, CSV column, SQL column,
-// key=value pair) to the kind of value it holds.
+// key=value pair) to the kind of value it holds. It normalises into a stack
+// buffer because it runs on every key of every candidate line.
 func keyKind(key string) kind {
-	k := normKey(key)
-	if k == "" {
+	var buf [48]byte
+	k := buf[:0]
+	for i := 0; i < len(key) && len(k) < len(buf); i++ {
+		switch c := key[i]; {
+		case isUpper(c):
+			k = append(k, c+32)
+		case isLower(c) || isDigit(c):
+			k = append(k, c)
+		}
+	}
+	if len(k) == 0 {
 		return ""
 	}
-	if kd, ok := exactKeys[k]; ok {
+	if kd, ok := exactKeys[string(k)]; ok {
 		return kd
 	}
+	has := func(w string) bool { return bytes.Contains(k, []byte(w)) }
 	switch {
-	case strings.Contains(k, "nhs"):
+	case has("nhs"):
 		return kNHS
-	case strings.Contains(k, "passport"):
+	case has("passport"):
 		return kPassport
-	case strings.Contains(k, "licence") || strings.Contains(k, "drivinglicense") || strings.Contains(k, "driverslicense"):
+	case has("licence") || has("drivinglicense") || has("driverslicense"):
 		return kLicence
-	case strings.Contains(k, "nationalinsurance"):
+	case has("nationalinsurance"):
 		return kNINO
-	case strings.Contains(k, "birth"):
+	case has("birth"):
 		return kDOB
-	case strings.Contains(k, "phone") || strings.Contains(k, "mobile") || k == "tel" || k == "telephone" || strings.HasPrefix(k, "tel") && len(k) <= 5:
+	case has("phone") || has("mobile") || bytes.HasPrefix(k, []byte("tel")) && len(k) <= 9:
 		return kPhone
-	case strings.Contains(k, "email"):
+	case has("email"):
 		return kEmail
-	case strings.Contains(k, "iban"):
+	case has("iban"):
 		return kIBAN
-	case strings.Contains(k, "sortcode"):
+	case has("sortcode"):
 		return kSortCode
-	case strings.Contains(k, "cardnumber"):
+	case has("cardnumber"):
 		return kCard
-	case strings.HasSuffix(k, "postcode"):
+	case bytes.HasSuffix(k, []byte("postcode")):
 		return kAddress
 	}
 	return ""
@@ -199,12 +213,15 @@ var attributionWords = []string{"author", "maintainer", "copyright", "(c)", "©"
 	"reviewed-by", "reported-by", "acked-by", "tested-by", "suggested-by", "contributor", "committer", "credits",
 	"packager", "developer", "owner", "mailto:", "contact us", "email us", "report", "license", "licence"}
 
-// attributionFiles are files whose purpose is to list people's contacts.
+// attributionFiles are files whose purpose is to list people's contacts or
+// a project's: their addresses are published on purpose, so only their email
+// addresses are ignored.
 var attributionFiles = setOf("authors", "contributors", "maintainers", "codeowners", ".mailmap", "notice",
 	"credits", "thanks", "owners", "changelog", "changes", "history", "license", "licence", "copying",
 	"package.json", "setup.py", "setup.cfg", "pyproject.toml", "cargo.toml", "pom.xml", "control",
 	"composer.json", "security.md", "code_of_conduct.md", "contributing.md", "citation.cff", "go.mod", "go.sum",
-	"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "gemfile.lock", "poetry.lock")
+	"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "gemfile.lock", "poetry.lock", "readme", "contributing",
+	"governance", "support", "security", "code_of_conduct", "tree-sitter.json", "bower.json", "manifest.json")
 
 // firstNames are common given names in the UK, used to spot a person's name
 // next to personal data in free text (never on its own).

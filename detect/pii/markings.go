@@ -156,7 +156,7 @@ func lineMarking(line string, mode fileMode) marking {
 		return m
 	}
 	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, "-->"), "*/"))
-	t = strings.Trim(t, "*_=#|>`~ \t\"")
+	t = strings.Trim(t, "*_#|>`~ \t")
 	if t == "" || !isUpper(t[0]) && t[0] != '[' {
 		return noMarking
 	}
@@ -167,17 +167,18 @@ func lineMarking(line string, mode fileMode) marking {
 	if mode != modeDoc {
 		return noMarking
 	}
+	// "[SECRET] Title" is a marking; so is a subject line such as
+	// "OFFICIAL-SENSITIVE: Budget", but only with a multi-word or OFFICIAL
+	// marking, since "SECRET: value" is a setting.
 	prefix := ""
 	if strings.HasPrefix(t, "[") {
 		if i := strings.Index(t, "]"); i > 0 {
 			prefix = t[1:i]
 		}
-	} else if i := strings.Index(t, ":"); i > 0 {
+	} else if i := strings.Index(t, ":"); i > 0 && (strings.Contains(t[:i], "OFFICIAL") || strings.ContainsAny(t[:i], " -")) {
 		prefix = t[:i]
 	}
-	// A subject line such as "OFFICIAL-SENSITIVE: Budget" needs a
-	// multi-word or OFFICIAL marking; "Secret: value" is a setting.
-	if prefix == "" || strings.ToUpper(prefix) != prefix || !strings.Contains(prefix, "OFFICIAL") && !strings.ContainsAny(prefix, " -") {
+	if prefix == "" || strings.ToUpper(prefix) != prefix {
 		return noMarking
 	}
 	return levelOf(prefix)
@@ -193,17 +194,17 @@ func metadataMarking(t string) marking {
 		}
 		return noMarking
 	}
-	sep := strings.IndexAny(t, ":=>")
-	if sep <= 0 || sep > 40 {
-		return noMarking
-	}
-	if !metadataKeys[normKey(t[:sep])] {
-		// Office custom properties: <property name="ClassificationLevel"><vt:lpwstr>SECRET</vt:lpwstr>
-		if !strings.Contains(t, "ClassificationLevel") && !strings.Contains(t, "Classification\"") {
+	var v string
+	if i := strings.Index(t, "ClassificationLevel"); i >= 0 {
+		// Office custom property: name="ClassificationLevel"><vt:lpwstr>SECRET<...
+		v = valueAfterKey(t[i+len("ClassificationLevel"):])
+	} else {
+		sep := strings.IndexAny(t, ":=")
+		if sep <= 0 || sep > 40 || !metadataKeys[normKey(t[:sep])] {
 			return noMarking
 		}
+		v = valueAfterKey(t[sep+1:])
 	}
-	v := valueAfterKey(t[sep+1:])
 	// Values in code and configuration are usually tags ("confidential",
 	// "Secret"); a marking in metadata is written in capitals.
 	if v == "" || strings.ToUpper(v) != v {

@@ -53,10 +53,12 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	if m, line := findMarkings(frag.Text, mode); m != noMarking {
 		out = append(out, d.markingFinding(frag, m, line))
 	}
-	if attributionFiles[strings.ToLower(path.Base(frag.Path))] {
+	base := strings.ToLower(path.Base(frag.Path))
+	if skipExts[ext] {
 		return out, nil
 	}
-	s := &scanner{lines: strings.Split(frag.Text, "\n"), now: d.now()}
+	s := &scanner{lines: strings.Split(frag.Text, "\n"), now: d.now(), code: mode == modeCode,
+		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)]}
 	s.nhsFile = strings.Contains(frag.Text, "NHS") || strings.Contains(frag.Text, "nhs")
 	s.setupCSV(frag, ext)
 	s.run()
@@ -144,10 +146,10 @@ func (r *record) evaluate() {
 		k[kBank] = true
 	}
 	named := k[kName]
-	tied := named || k[kEmail] || k[kUser]
+	tied := named || k[kEmail]
 	best := -1
 	for _, h := range r.hits {
-		strong := h.strong || h.kind == kDOB && named || h.kind == kIP && tied || h.kind == kAddress && named ||
+		strong := h.strong || h.kind == kDOB && named || h.kind == kIP && (tied || r.userOnLine(h.line)) || h.kind == kAddress && named ||
 			h.kind == kPhone && named || (h.kind == kSortCode || h.kind == kAccount) && k[kBank]
 		if !strong {
 			continue
@@ -169,6 +171,20 @@ func (r *record) evaluate() {
 		r.primary.kind = kHealth
 	}
 }
+
+// userOnLine reports an account identifier on the same line, as in a log
+// entry "user=... ip=...".
+func (r *record) userOnLine(line int) bool {
+	for _, h := range r.hits {
+		if h.kind == kUser && h.line == line {
+			return true
+		}
+	}
+	return false
+}
+
+// skipExts are certificates and keys, whose subject fields are not records.
+var skipExts = setOf(".pem", ".crt", ".cer", ".key", ".csr", ".p12", ".asc", ".gpg", ".sig")
 
 // dataKinds lists the kinds of personal data in a record set, sorted.
 func dataKinds(rs []*record) []string {

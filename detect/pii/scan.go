@@ -39,8 +39,20 @@ type scanner struct {
 	sqlCols []string
 	// csvHeaderLine is the index of the header in lines, or -1.
 	csvHeaderLine int
-	inSQL   bool
-	nhsFile bool
+	inSQL         bool
+	nhsFile       bool
+	// code is set for source files, where a bare address in a string or
+	// comment is usually an author, a protocol name or a test value.
+	code bool
+	// lowLine (1-based, 0 for empty) and lowText cache lower-cased lines.
+	lowLine [2]int
+	lowText [2]string
+	lowNext int
+	// kindCache remembers keyKind per raw key: logs and fixtures repeat
+	// the same few keys on every line.
+	kindCache map[string]kind
+	// noEmail is set for files that list people\'s contacts on purpose.
+	noEmail bool
 	keyed   []bool // lines whose keyed cells were already read
 }
 
@@ -141,12 +153,19 @@ func (s *scanner) readKeyed(i int) {
 	switch {
 	case s.csvRow(i):
 		cells = s.csvCells(line)
-	case s.inSQL || strings.Contains(line, "VALUES") && s.sqlCols != nil:
+	case s.sqlCols != nil && (strings.HasPrefix(strings.TrimSpace(line), "(") || indexFold(line, "values") >= 0):
 		cells = s.sqlCells(line)
 	}
 	cells = append(cells, keyValues(line)...)
 	for _, c := range cells {
-		k := keyKind(c.key)
+		k, ok := s.kindCache[c.key]
+		if !ok {
+			k = keyKind(c.key)
+			if s.kindCache == nil {
+				s.kindCache = map[string]kind{}
+			}
+			s.kindCache[c.key] = k
+		}
 		if k == "" {
 			continue
 		}
@@ -171,11 +190,12 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 			add(kName, v, false, finding.Low)
 		}
 	case kDOB:
-		if birthDate(firstField(v), s.now) {
+		// Birth dates carry no time of day; a timestamp is something else.
+		if !strings.Contains(v, ":") && birthDate(firstField(v), s.now) {
 			add(kDOB, v, false, finding.Medium)
 		}
 	case kEmail:
-		if personalEmail(v) {
+		if !s.noEmail && personalEmail(v) && !s.attributionNear(i) {
 			add(kEmail, strings.ToLower(v), true, finding.High)
 		}
 	case kPhone:
@@ -224,7 +244,7 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 			add(kIBAN, n, true, finding.High)
 		}
 	case kAddress:
-		if n := strings.ToUpper(strings.ReplaceAll(v, " ", "")); validPostcode(n) || addressLike(v) {
+		if containsPostcode(v) {
 			add(kAddress, v, false, finding.Low)
 		}
 	case kIP:
@@ -262,19 +282,55 @@ func boundary(c byte) bool {
 	return !isAlnum(c) && c != '.' && c != '_' && c != '-' && c != '/' && c != '+' && c != '#' && c != '$' && c != '%'
 }
 
-func (s *scanner) context(i int, k kind) bool {
-	if hasAnyFold(s.lines[i], contextWords[k]) {
+// context reports whether words saying what kind k is appear near col on
+// line i or at the end of the line before (a label above a value).
+func (s *scanner) context(i, col int, k kind) bool {
+	low := s.lower(i)
+	if containsAny(low[max(0, col-contextReach):min(len(low), col+contextReach/2)], contextWords[k]) {
 		return true
 	}
-	return i > 0 && hasAnyFold(s.lines[i-1], contextWords[k])
+	return i > 0 && col < contextReach && containsAny(tail(s.lower(i-1)), contextWords[k])
 }
+
+// lower returns line i in lower case, caching the last two lines asked for
+// since values are checked line by line against this line and the last.
+func (s *scanner) lower(i int) string {
+	for j := range s.lowLine {
+		if s.lowLine[j] == i+1 {
+			return s.lowText[j]
+		}
+	}
+	s.lowNext ^= 1
+	s.lowLine[s.lowNext], s.lowText[s.lowNext] = i+1, strings.ToLower(s.lines[i])
+	return s.lowText[s.lowNext]
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// contextReach bounds how far from a value its context may be, which also
+// keeps the work per value constant on very long lines (minified files).
+const contextReach = 100
+
+func around(line string, col int) string {
+	return line[max(0, col-contextReach):min(len(line), col+contextReach/2)]
+}
+
+func tail(line string) string { return line[max(0, len(line)-2*contextReach):] }
 
 // freeNumber reads a run of digit groups starting at p and tries the
 // number kinds on each span of groups, longest first. It returns the end.
 func (s *scanner) freeNumber(i int, line string, p int) int {
 	type group struct{ start, end int }
-	var groups []group
-	seps := []byte{}
+	var groupBuf [8]group
+	var sepBuf [8]byte
+	groups, seps := groupBuf[:0], sepBuf[:0]
 	q := p
 	if line[q] == '+' {
 		q++
@@ -285,6 +341,10 @@ func (s *scanner) freeNumber(i int, line string, p int) int {
 			q++
 		}
 		groups = append(groups, group{st, q})
+		if timeFollows(line, q) {
+			// A date followed by a time of day is a timestamp.
+			return q
+		}
 		if q+1 < len(line) && strings.IndexByte(" -./", line[q]) >= 0 && isDigit(line[q+1]) {
 			seps = append(seps, line[q])
 			q++
@@ -297,7 +357,7 @@ func (s *scanner) freeNumber(i int, line string, p int) int {
 		return end
 	}
 	if ip := line[p:end]; strings.Count(ip, ".") == 3 && len(groups) == 4 && !strings.ContainsAny(ip, " -/") {
-		if personIP(ip) && !hasAnyFold(line, []string{"version", " v" + ip}) {
+		if personIP(ip) && !strings.Contains(around(s.lower(i), p), "version") {
 			s.add(hit{kind: kIP, line: i + 1, col: p, val: ip, conf: finding.Low})
 		}
 		return end
@@ -323,6 +383,15 @@ func (s *scanner) freeNumber(i int, line string, p int) int {
 
 // tryNumber decides what one span of digit groups is, if anything.
 func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool {
+	n := 0
+	for j := 0; j < len(raw); j++ {
+		if isDigit(raw[j]) {
+			n++
+		}
+	}
+	if n < 6 || n == 7 || n > 19 {
+		return false
+	}
 	d := digitsOf(raw)
 	sameSep := true
 	for _, c := range seps {
@@ -336,7 +405,7 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 		return true
 	}
 	if len(seps) > 0 && sameSep && (seps[0] == '/' || seps[0] == '-' || seps[0] == '.') && len(seps) == 2 {
-		if birthDate(raw, s.now) && s.context(i, kDOB) {
+		if s.context(i, col, kDOB) && birthDate(raw, s.now) {
 			return add(kDOB, false, finding.Medium)
 		}
 		if seps[0] != '-' {
@@ -347,27 +416,32 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 		return false
 	}
 	intl := raw[0] == '+' || strings.HasPrefix(d, "0044") && len(d) >= 13
-	switch n := len(d); {
-	case n == 10 && validNHS(d) && (s.context(i, kNHS) || s.nhsFile && len(seps) == 2 && groupSizes(raw, 3, 3, 4)):
-		return add(kNHS, true, confOf(s.context(i, kNHS)))
-	case n == 10 && validUTR(d) && s.context(i, kUTR):
+	switch {
+	case n == 10 && validNHS(d) && (s.context(i, col, kNHS) || s.nhsFile && len(seps) == 2 && groupSizes(raw, 3, 3, 4)):
+		return add(kNHS, true, confOf(s.context(i, col, kNHS)))
+	case n == 10 && validUTR(d) && s.context(i, col, kUTR):
 		return add(kUTR, true, finding.High)
 	case (n == 10 || n == 11) && d[0] == '0' || intl && n >= 12 && n <= 14:
-		if (s.context(i, kPhone) || spaced || intl) && ukPhone(raw) {
-			return add(kPhone, s.context(i, kPhone) || intl, finding.Medium)
+		if (s.context(i, col, kPhone) || spaced || intl) && ukPhone(raw) {
+			return add(kPhone, s.context(i, col, kPhone), finding.Medium)
 		}
-	case n >= 13 && n <= 19 && validCard(d) && (s.context(i, kCard) || spaced && cardGroups(raw)):
-		return add(kCard, true, confOf(s.context(i, kCard)))
-	case (n == 9 || n == 12) && validVAT(d) && s.context(i, kVAT):
+	case n >= 13 && n <= 19 && validCard(d) && (s.context(i, col, kCard) || spaced && cardGroups(raw)):
+		return add(kCard, true, confOf(s.context(i, col, kCard)))
+	case (n == 9 || n == 12) && validVAT(d) && s.context(i, col, kVAT):
 		return add(kVAT, true, finding.Medium)
-	case n == 9 && !placeholderDigits(d) && s.context(i, kPassport):
+	case n == 9 && !placeholderDigits(d) && s.context(i, col, kPassport):
 		return add(kPassport, true, finding.Medium)
-	case n == 6 && len(seps) == 2 && !placeholderDigits(d) && s.context(i, kSortCode):
+	case n == 6 && len(seps) == 2 && !placeholderDigits(d) && s.context(i, col, kSortCode):
 		return add(kSortCode, false, finding.Medium)
-	case n == 8 && len(seps) == 0 && !placeholderDigits(d) && s.context(i, kAccount):
+	case n == 8 && len(seps) == 0 && !placeholderDigits(d) && s.context(i, col, kAccount):
 		return add(kAccount, false, finding.Medium)
 	}
 	return false
+}
+
+// timeFollows reports " 10:" or "T10:" at q, the time part of a timestamp.
+func timeFollows(line string, q int) bool {
+	return q+3 < len(line) && (line[q] == ' ' || line[q] == 'T') && isDigit(line[q+1]) && isDigit(line[q+2]) && line[q+3] == ':'
 }
 
 func confOf(ctx bool) finding.Confidence {
@@ -424,7 +498,7 @@ func (s *scanner) freeUpper(i int, line string, p int) {
 	}
 	if n := len(tok); n >= 15 && isDigit(tok[2]) && isDigit(tok[3]) {
 		if l := ibanLengths[tok[:2]]; l > 0 && l <= n && validIBAN(tok[:l]) {
-			add(kIBAN, tok[:l], true, confOf(s.context(i, kIBAN)))
+			add(kIBAN, tok[:l], true, confOf(s.context(i, p, kIBAN)))
 			return
 		}
 	}
@@ -434,23 +508,23 @@ func (s *scanner) freeUpper(i int, line string, p int) {
 			if !strings.Contains(line[p:q], " ") && len(tok) != l {
 				continue
 			}
-			if l == 8 && !s.context(i, kNINO) {
+			if l == 8 && !s.context(i, p, kNINO) {
 				continue
 			}
-			add(kNINO, tok[:l], true, confOf(s.context(i, kNINO)))
+			add(kNINO, tok[:l], true, confOf(s.context(i, p, kNINO)))
 			return
 		}
 	}
 	if strings.HasPrefix(tok, "GB") && (len(tok) == 11 || len(tok) == 14) && onlyNumberChars(tok[2:]) && validVAT(tok[2:]) {
-		add(kVAT, tok, true, confOf(s.context(i, kVAT)))
+		add(kVAT, tok, true, confOf(s.context(i, p, kVAT)))
 		return
 	}
-	if len(tok) >= 16 && validLicence(tok[:16]) && s.context(i, kLicence) {
+	if len(tok) >= 16 && validLicence(tok[:16]) && s.context(i, p, kLicence) {
 		add(kLicence, tok[:16], true, finding.High)
 		return
 	}
 	for _, l := range []int{5, 6, 7} {
-		if len(tok) >= l && validPostcode(tok[:l]) && strings.Contains(line[p:q], " ") && addressCue(line) {
+		if len(tok) >= l && validPostcode(tok[:l]) && strings.Contains(line[p:q], " ") && addressCue(around(line, p)) {
 			add(kAddress, tok[:l], false, finding.Low)
 			return
 		}
@@ -466,8 +540,17 @@ var streetWords = []string{" road", " street", " lane", " avenue", " close", " d
 	" crescent", " gardens", " terrace", " square", " grove", " park", " row", " walk", " mews", " rd", " st,", " ave",
 	"address"}
 
-func addressLike(v string) bool {
-	return hasLetters(v) && strings.IndexFunc(v, func(r rune) bool { return r >= '0' && r <= '9' }) >= 0 && len(v) >= 6
+// containsPostcode reports whether an address value ends in, or is, a
+// valid UK postcode.
+func containsPostcode(v string) bool {
+	f := strings.Fields(strings.ToUpper(strings.TrimRight(v, " ,.")))
+	switch {
+	case len(f) >= 2 && validPostcode(f[len(f)-2]+f[len(f)-1]):
+		return true
+	case len(f) >= 1:
+		return validPostcode(f[len(f)-1])
+	}
+	return false
 }
 
 // freeEmail reads the address around the '@' at p.
@@ -481,21 +564,47 @@ func (s *scanner) freeEmail(i int, line string, p int) {
 		z++
 	}
 	addr := strings.TrimRight(line[a:z], ".-")
-	if a == p || len(addr) < 6 || s.attribution(i) {
+	if s.noEmail || a == p || len(addr) < 6 || hasAnyFold(around(line, a), attributionWords) || s.attributionNear(i) {
+		return
+	}
+	// "Name <address>" is a git or mail identity (authors, changelogs,
+	// reflogs) and user:password@host is a URL, not a mailbox.
+	if a > 0 && (line[a-1] == '<' && z < len(line) && line[z] == '>' || line[a-1] == ':' || line[a-1] == '/') {
+		return
+	}
+	if s.code && commentLine(line) {
 		return
 	}
 	if personalEmail(addr) {
-		s.add(hit{kind: kEmail, line: i + 1, col: a, val: strings.ToLower(addr), strong: true, conf: finding.Medium})
+		s.add(hit{kind: kEmail, line: i + 1, col: a, val: strings.ToLower(addr), strong: !s.code, conf: finding.Medium})
 	}
+}
+
+// attributionNear reports an "authors", "maintainers" or similar key just
+// above line i: package metadata listing the people behind a project.
+func (s *scanner) attributionNear(i int) bool {
+	for j := max(0, i-windowLines-2); j < i; j++ {
+		if hasAnyFold(tail(s.lines[j]), attributionKeys) {
+			return true
+		}
+	}
+	return false
+}
+
+var attributionKeys = []string{"author", "maintainer", "contributor", "owner", "packager", "developers"}
+
+func commentLine(line string) bool {
+	t := strings.TrimLeft(line, " \t")
+	for _, p := range []string{"//", "#", "/*", "*", "--", ";"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func emailLocal(c byte) bool {
 	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
-}
-
-// attribution reports lines that credit an author or publish a contact.
-func (s *scanner) attribution(i int) bool {
-	return hasAnyFold(s.lines[i], attributionWords)
 }
 
 // personalEmail accepts addresses that could be a person's: a real domain
@@ -651,7 +760,7 @@ func (s *scanner) readHealthWords(i int, line string) {
 }
 
 func (s *scanner) add(h hit) {
-	for j := len(s.hits) - 1; j >= 0 && s.hits[j].line == h.line; j-- {
+	for j := len(s.hits) - 1; j >= max(0, len(s.hits)-8) && s.hits[j].line == h.line; j-- {
 		if o := s.hits[j]; o.kind == h.kind && (o.col == h.col || o.val == h.val) {
 			return
 		}
@@ -698,7 +807,10 @@ func keyBefore(line string, p int, tag bool) (string, bool) {
 	e := p
 	if tag {
 		// <key attr="...">value
-		st := strings.LastIndexByte(line[:p], '<')
+		st := strings.LastIndexByte(line[max(0, p-60):p], '<')
+		if st >= 0 {
+			st += max(0, p-60)
+		}
 		if st < 0 || st+1 >= p || line[st+1] == '/' {
 			return "", false
 		}

@@ -62,7 +62,7 @@ func placeholderDigits(d string) bool {
 // validNHS checks an NHS number's modulus 11 check digit and that it lies in
 // the ranges issued to patients; 999 numbers are the NHS's own test range.
 func validNHS(d string) bool {
-	if len(d) != 10 || strings.HasPrefix(d, "999") || placeholderDigits(d) {
+	if len(d) != 10 || strings.HasPrefix(d, "999") {
 		return false
 	}
 	switch d[0] {
@@ -78,7 +78,7 @@ func validNHS(d string) bool {
 	if check == 11 {
 		check = 0
 	}
-	return check != 10 && check == int(d[9]-'0')
+	return check != 10 && check == int(d[9]-'0') && !placeholderDigits(d)
 }
 
 // validNINO applies HMRC's allocation rules to a normalised National
@@ -109,7 +109,7 @@ func validNINO(s string) bool {
 // validUTR checks a 10-digit Unique Taxpayer Reference, whose first digit
 // is a weighted modulus 11 check over the other nine.
 func validUTR(d string) bool {
-	if len(d) != 10 || placeholderDigits(d) {
+	if len(d) != 10 {
 		return false
 	}
 	weights := [9]int{6, 7, 8, 9, 10, 5, 4, 3, 2}
@@ -117,7 +117,7 @@ func validUTR(d string) bool {
 	for i, w := range weights {
 		sum += int(d[i+1]-'0') * w
 	}
-	return "21987654321"[sum%11] == d[0]
+	return "21987654321"[sum%11] == d[0] && !placeholderDigits(d)
 }
 
 // validVAT checks a UK VAT registration number (9 digits, or 12 with a
@@ -126,7 +126,7 @@ func validVAT(d string) bool {
 	if len(d) == 12 {
 		d = d[:9]
 	}
-	if len(d) != 9 || placeholderDigits(d) {
+	if len(d) != 9 {
 		return false
 	}
 	weights := [9]int{8, 7, 6, 5, 4, 3, 2, 10, 1}
@@ -135,7 +135,7 @@ func validVAT(d string) bool {
 		sum += int(d[i]-'0') * w
 	}
 	r := sum % 97
-	return r == 0 || r == 42
+	return (r == 0 || r == 42) && !placeholderDigits(d)
 }
 
 // luhn is the payment card check digit.
@@ -197,7 +197,7 @@ var testCards = setOf(
 )
 
 func validCard(d string) bool {
-	return len(d) >= 13 && len(d) <= 19 && !testCards[d] && !placeholderDigits(d) && luhn(d) && cardIssuer(d) != ""
+	return len(d) >= 13 && len(d) <= 19 && luhn(d) && cardIssuer(d) != "" && !testCards[d] && !placeholderDigits(d)
 }
 
 // ibanLengths gives the IBAN length of each country that issues them.
