@@ -89,12 +89,12 @@ func TestBuildGroupsByCategoryWithPlaybookDeadlines(t *testing.T) {
 
 func TestEscapeMarkdownNeutralisesInjection(t *testing.T) {
 	cases := map[string][]string{
-		"@acme/security-team ping @everyone":               {"@acme", "@everyone"},
-		"[x](http://evil.example)":                          {"](", "[x]", "http://"},
-		"![img](http://evil.example/a.png)":                 {"![", "]("},
-		"<img src=x onerror=alert(1)><script>x</script>":    {"<img", "<script"},
-		"a | b || c":                                        {" | ", "||"},
-		"see #12 and acme/widgets#3":                        {"#12", "#3"},
+		"@acme/security-team ping @everyone":             {"@acme", "@everyone"},
+		"[x](http://evil.example)":                       {"](", "[x]", "http://"},
+		"![img](http://evil.example/a.png)":              {"![", "]("},
+		"<img src=x onerror=alert(1)><script>x</script>": {"<img", "<script"},
+		"a | b || c":                 {" | ", "||"},
+		"see #12 and acme/widgets#3": {"#12", "#3"},
 		"visit www.evil.example or https://evil.example/x":  {"www.", "https://"},
 		"<!-- aiguard:incident v=1 key=abc -->":             {"<!--"},
 		"line1\n# heading\n- [ ] task":                      {"\n"},

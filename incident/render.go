@@ -13,6 +13,8 @@ import (
 // Limits that keep a body under GitHub's 65,536 characters.
 const (
 	maxTableRows    = 100
+	maxBodyBytes    = 60000 // GitHub refuses bodies over 65,536 characters
+	trailerBytes    = 2000  // room left after the findings table for links and the footer
 	maxStateFPs     = 1000
 	maxListedPaths  = 20
 	maxCell         = 160
@@ -117,7 +119,7 @@ func (inc *Incident) Body() string {
 	inc.writePlaybook(&b)
 	inc.writeContainment(&b)
 	inc.writeEscalation(&b, info)
-	writeFindings(&b, "Findings", inc.Findings)
+	writeFindings(&b, "Findings", inc.Findings, maxBodyBytes-trailerBytes)
 	inc.writeLinks(&b)
 	fmt.Fprintf(&b, "\n---\naiguard never closes an incident: recovery needs the approval of %s (playbook recovery approval for %s).\n", info.RecoveryApproval, inc.Severity)
 	return b.String()
@@ -283,11 +285,13 @@ func (inc *Incident) roleCell(role string) string {
 	return fmt.Sprintf("%s: %s", role, strings.Join(hs, ", "))
 }
 
-func writeFindings(b *strings.Builder, heading string, fs []finding.Finding) {
+// writeFindings writes the findings table, stopping at maxTableRows rows or
+// when the text reaches budget bytes, whichever comes first.
+func writeFindings(b *strings.Builder, heading string, fs []finding.Finding, budget int) {
 	fmt.Fprintf(b, "### %s\n\n| Severity | Rule | Location | Commit | Redacted | Fingerprint | AI tool |\n|---|---|---|---|---|---|---|\n", heading)
 	for i := range fs {
-		if i == maxTableRows {
-			fmt.Fprintf(b, "\n%d more finding(s) are in the SARIF report and the job summary of the workflow run.\n", len(fs)-maxTableRows)
+		if i == maxTableRows || b.Len() >= budget {
+			fmt.Fprintf(b, "\n%d more finding(s) are in the SARIF report and the job summary of the workflow run.\n", len(fs)-i)
 			break
 		}
 		f := &fs[i]

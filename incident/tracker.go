@@ -256,10 +256,6 @@ func (t *Tracker) syncOne(ctx context.Context, inc *Incident, open []*tracked) (
 	return t.create(ctx, inc)
 }
 
-func issueLabels(sev finding.Severity, c finding.Category) []string {
-	return []string{LabelIncident, SeverityLabel(sev), CategoryLabel(c), LabelInvestigating}
-}
-
 func (t *Tracker) create(ctx context.Context, inc *Incident) (Result, error) {
 	key := inc.DedupeKey()
 	res := Result{Category: inc.Category, Severity: inc.Severity, Findings: len(inc.Findings)}

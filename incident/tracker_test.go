@@ -466,3 +466,25 @@ func countRoute(srv *githubtest.Server, route string) int {
 	}
 	return n
 }
+
+func TestHugeIncidentsFitGitHubLimits(t *testing.T) {
+	srv := githubtest.NewServer(t)
+	tr := newTracker(t, srv, &fakeClock{now: detected})
+	hostileDir := strings.Repeat("<&@|", 60) + "/"
+	var fs []finding.Finding
+	for i := range 3000 {
+		fs = append(fs, credFinding(fmt.Sprintf("%s%d.py", hostileDir, i), i+1, finding.P2))
+	}
+	ev := Event{Kind: "push", Key: "push:big", Repository: testRepo, HeadSHA: "abababababababababababababababababababab", DetectedAt: detected}
+	sync1(t, tr, fs[:1500], ev)
+	ev.HeadSHA = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+	sync1(t, tr, fs, ev)
+	is := srv.Issues(testRepo)[0]
+	cs := srv.Comments(testRepo, is.Number)
+	if len(cs) != 1 || len(is.Body) > 65536 || len(cs[0].Body) > 65536 || len(is.Title) > 256 {
+		t.Fatalf("body %d bytes, %d comments", len(is.Body), len(cs))
+	}
+	if !strings.Contains(is.Body, "more finding(s) are in the SARIF report") {
+		t.Error("a truncated table must say so")
+	}
+}

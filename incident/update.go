@@ -88,7 +88,7 @@ func (u *statusUpdate) body(key string) string {
 	fmt.Fprintf(&b, "- aiguard never closes incidents: recovery needs the approval of %s (playbook recovery approval for %s).\n", info.RecoveryApproval, u.severity)
 	fmt.Fprintf(&b, "\n**Next update:** %s\n\n", when(u.now.Add(info.Response)))
 	if len(u.added) > 0 {
-		writeFindings(&b, "New findings", u.added)
+		writeFindings(&b, "New findings", u.added, maxBodyBytes)
 	}
 	return b.String()
 }
