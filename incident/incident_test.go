@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/classify"
+	"github.com/aiguard/aiguard/config"
 	"github.com/aiguard/aiguard/finding"
 )
 
@@ -213,5 +214,21 @@ func TestPlaybookTablesDriveTheChecklist(t *testing.T) {
 				t.Errorf("%s body lacks action %q", cat, a.Action)
 			}
 		}
+	}
+}
+
+func TestConfigRejectsUnknownRolesAndBadHandles(t *testing.T) {
+	for in, want := range map[string]string{
+		"incidents: {roles: {\"Securty Lead\": [\"@a\"]}}\n":      "not a playbook role",
+		"incidents: {roles: {\"DPO\": [\"[x](http://evil)\"]}}\n": "not a GitHub user or team",
+		"incidents: {assignees: [\"@alice\"]}\n":                  "without @",
+	} {
+		if _, err := config.Parse(".aiguard.yml", []byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want %q", in, err, want)
+		}
+	}
+	c, err := config.Parse(".aiguard.yml", []byte("incidents: {roles: {\"DPO\": [\"@acme/privacy\"], \"Permanent Secretary\": [\"ps\"]}, assignees: [alice]}\n"))
+	if err != nil || c.Incidents.Roles["DPO"][0] != "@acme/privacy" {
+		t.Fatalf("valid incidents config refused: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/classify"
+	"github.com/aiguard/aiguard/config"
 	"github.com/aiguard/aiguard/finding"
 )
 
@@ -252,19 +253,11 @@ func (inc *Incident) writeEscalation(b *strings.Builder, info classify.SeverityI
 	b.WriteString("\n")
 }
 
-var (
-	conditionRE = regexp.MustCompile(`^(.*?)\s*\((if [^)]*)\)$`)
-	handleRE    = regexp.MustCompile(`^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?)$`)
-)
-
 // roleCell names a playbook role and who fills it. People are @-mentioned
 // only when the role applies without a judgement call, so GitHub notifies
 // exactly the people the matrix says must be told.
 func (inc *Incident) roleCell(role string) string {
-	name, cond := role, ""
-	if m := conditionRE.FindStringSubmatch(role); m != nil {
-		name, cond = m[1], m[2]
-	}
+	name, cond := config.SplitRole(role)
 	handles := inc.Config.Roles[name]
 	if len(handles) == 0 {
 		return role
@@ -272,14 +265,14 @@ func (inc *Incident) roleCell(role string) string {
 	mention := cond == "" || (cond == "if personal data" && inc.PersonalData())
 	var hs []string
 	for _, h := range handles {
-		m := handleRE.FindStringSubmatch(strings.TrimSpace(h))
+		handle, ok := config.ParseHandle(h)
 		switch {
-		case m == nil:
+		case !ok:
 			hs = append(hs, EscapeMarkdown(h))
 		case mention:
-			hs = append(hs, "@"+m[1])
+			hs = append(hs, "@"+handle)
 		default:
-			hs = append(hs, "`"+m[1]+"`")
+			hs = append(hs, "`"+handle+"`")
 		}
 	}
 	return fmt.Sprintf("%s: %s", role, strings.Join(hs, ", "))
