@@ -156,6 +156,9 @@ func matchAny(p string, patterns []string) bool {
 var proseExts = map[string]bool{
 	".md": true, ".markdown": true, ".mdx": true, ".mdc": true, ".txt": true, ".rst": true,
 	".adoc": true, ".asciidoc": true, ".org": true, ".tex": true, ".textile": true,
+	// Web pages carry text for readers, including text hidden with CSS that
+	// browsing agents still read.
+	".html": true, ".htm": true, ".xhtml": true,
 	// Localisation catalogues hold translated sentences, so right-to-left
 	// marks and script joiners are part of the text.
 	".po": true, ".pot": true, ".strings": true, ".stringsdict": true, ".xliff": true,

@@ -78,6 +78,9 @@ var rules = []rule{
 	{id: "exfiltrate-data", need: [][]string{sendWords, objectWords}, what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
 		re:   re(`\b` + sendVerb + `\s+(?:\S+\s+){0,5}?[~/\w.@"'$-]*?` + secretObject + `|` + secretObject + `\S*(?:\s+\S+){0,5}?\s+` + sendVerb + `\b`),
 		also: re(destination)},
+	{id: "exfiltrate-data", what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
+		need: [][]string{{"?", "&"}, {"="}},
+		re:   re(`https?://[^\s)]+[?&][\w-]+=(?:\{\{?|\$\{?|\[|<|%)\s*[\w.]*(?:key|token|secret|pass|cred|env|session|cookie|conversation|history|chat|prompt|data)`)},
 	{id: "fetch-and-run", need: [][]string{{"curl", "wget", "iwr", "invoke-", "irm", "iex", "sh "}}, what: "fetch and run code", negatable: true, command: true, needsCue: true,
 		re: re(`\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|]*?\|\s*(?:sudo\s+)?(?:-\S+\s+)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|perl|ruby|node|iex|invoke-expression)\b` +
 			`|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\s*(?:<\(|\$\()\s*(?:curl|wget)\b` +
@@ -94,12 +97,16 @@ var rules = []rule{
 	{id: "weaken-security", need: [][]string{{"disable", "turn off", "skip", "bypass", "remove", "delete", "comment out", "xfail", "mark "}, {"so ", "if ", "when", "instead of", "rather than", "to make", "without"}}, what: "weaken security checks", negatable: true, needsCue: true,
 		re:   re(`\b(?:disable|turn off|skip|bypass|remove|delete|comment out|xfail|mark\s+(?:them\s+|it\s+)?as\s+skipped)\s+(?:(?:all|any|the|failing|broken|every)\s+)*(?:tests?|test cases|specs|assertions|linters?|lint(?:ing)?\s+rules|lint|type\s*checks?|type\s*checking|ci(?:\s+checks)?|checks|pre-commit\s+hooks?|git\s+hooks|hooks|branch protection)\b`),
 		also: re(`\bso\s+(?:that\s+)?(?:the\s+)?(?:build|ci|pipeline|checks?|tests?|pr|it)\s+(?:will\s+)?(?:pass|passes|succeeds?|is green|goes green)|\b(?:if|when|whenever)\s+(?:they|it|tests?|the build|ci|checks?|the linter|lint)\s+(?:fails?|errors?|complains?|breaks?|blocks?)|\b(?:instead of|rather than)\s+fixing|\bto make\s+(?:the\s+)?(?:build|ci|tests?|pipeline)\s+(?:pass|green)|\bwithout\s+(?:telling|asking)`)},
+	{id: "weaken-security", what: "weaken security checks", negatable: true, needsCue: true,
+		need: [][]string{{"disable", "delete", "remove", "skip", "turn off"}, {"all ", "every "}},
+		re:   re(`\b(?:disable|delete|remove|skip|turn off)\s+(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:unit\s+)?(?:tests?|test files|security checks?|linters?|lint rules|checks|scanners?|hooks)\b`)},
 	{id: "act-without-asking", need: [][]string{{"without"}}, what: "act without asking the user", negatable: true, needsCue: true,
 		re:   re(`\bwithout\s+(?:first\s+)?(?:asking|consulting|confirming|confirmation|approval|permission|prompting|consent|checking with)\b`),
 		also: re(dangerScope), unless: carveOut},
-	{id: "act-without-asking", need: [][]string{{"ask", "prompt", "check with", "wait for", "always", "automatically", "auto"}}, what: "act without asking the user", needsCue: true,
+	{id: "act-without-asking", need: [][]string{{"ask", "prompt", "check with", "wait for", "always", "automatically", "auto", "user"}}, what: "act without asking the user", needsCue: true,
 		re: re(`\b(?:do not|don't|never|no need to)\s+(?:ask|prompt|check with|wait for)\s+(?:the\s+)?(?:user\s+|me\s+|anyone\s+|a human\s+)?(?:for\s+)?(?:permission|confirmation|approval|consent)\b` +
 			`|\b(?:always|automatically)\s+(?:accept|approve|confirm|say yes to|allow)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests|permissions?|prompts)\b` +
+			`|\b(?:the\s+)?user\s+(?:has\s+)?(?:already\s+)?(?:pre-?)?(?:authorized|authorised|approved|consented to|granted permission for)\s+(?:all|any|every|you)\b` +
 			`|\bauto-?(?:approve|accept|confirm)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests)\b`),
 		benign: re(benignScope), unless: carveOut},
 	{id: "insert-malicious-code", what: "insert malicious code", negatable: true, needsCue: true,
@@ -112,8 +119,10 @@ var rules = []rule{
 var (
 	// assistantCue says a passage outside an agent file addresses an AI.
 	assistantCue = re(`\b(?:ai|a\.i\.|assistants?|agents?|llms?|language models?|copilot|claude|cursor|gemini|chatgpt|gpt-?\d*|codex|devin|aider|windsurf|cline|jules)\b`)
+	// notAgents removes software agents that are not assistants.
+	notAgents = strings.NewReplacer("user agent", "", "user-agent", "", "useragent", "", "ssh-agent", "", "gpg-agent", "", "build agent", "", "ci agent", "")
 	// discussionCue marks text about prompt injection rather than an attack.
-	discussionCue = re(`\b(?:attackers?|adversar(?:y|ies|ial)|malicious|prompt[ -]injections?|injection attacks?|jailbreaks?|for example|e\.g\.|such as|examples?|phrases? like|payloads?|red[ -]team(?:ing)?|(?:might|may|could|can|will)\s+(?:say|write|include|contain|try|attempt)|beware|watch out|untrusted|suspicious|detects?|detection|detector|classif(?:y|ies|ier))\b|\bi\.e\.|\bwarns?\b`)
+	discussionCue = re(`\b(?:attackers?|adversar(?:y|ies|ial)|malicious|prompt[ -]injections?|injection attacks?|jailbreaks?|for example|e\.g\.|such as|examples? (?:of|like)|phrases? like|payloads?|red[ -]team(?:ing)?|(?:might|may|could|can|will)\s+(?:say|write|include|contain|try|attempt)|beware|watch out|untrusted|suspicious|detects?|detection|detector|classif(?:y|ies|ier))\b|\bi\.e\.|\bwarns?\b`)
 	dangerRE      = re(dangerScope)
 	// carveOut marks instructions that keep the user in the loop for what
 	// matters ("... without confirmation unless it is irreversible").
@@ -163,7 +172,7 @@ func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []find
 	var out []finding.Finding
 	seen := map[string]bool{}
 	for _, p := range passages(frag, kind) {
-		cued := kind == kindAgent || assistantCue.MatchString(p.text)
+		cued := kind == kindAgent || assistantCue.MatchString(notAgents.Replace(p.text))
 		for ri := range rules {
 			r := &rules[ri]
 			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) || !r.gate(p.text) {
@@ -296,7 +305,7 @@ func passages(frag *detect.Fragment, kind fileKind) []passage {
 		cur = passage{}
 		b.Reset()
 	}
-	prev := -1
+	prev, inDoc := -1, false
 	text := frag.Text
 	for n := 1; text != "" || n == 1; n++ {
 		line := text
@@ -308,7 +317,13 @@ func passages(frag *detect.Fragment, kind fileKind) []passage {
 		fl := frag.FileLine(n)
 		body, ok, newItem := line, true, false
 		if kind == kindCode {
-			body, ok = commentText(line)
+			// Docstrings are documentation: read them like comments.
+			quotes := strings.Count(line, `"""`) + strings.Count(line, "'''")
+			if quotes%2 == 1 || inDoc {
+				inDoc = inDoc != (quotes%2 == 1)
+			} else {
+				body, ok = commentText(line)
+			}
 		} else {
 			t := strings.TrimSpace(line)
 			ok = t != ""

@@ -40,12 +40,30 @@ var bidiNames = map[rune]string{
 	0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
 }
 
-var zeroWidthNames = map[rune]string{zwsp: "ZWSP", zwnj: "ZWNJ", zwj: "ZWJ", wordJoin: "WJ", bom: "BOM"}
+// zeroWidthNames also lists the invisible mathematical operators, which
+// "sneaky bits" encodings use as binary digits.
+var zeroWidthNames = map[rune]string{
+	zwsp: "ZWSP", zwnj: "ZWNJ", zwj: "ZWJ", wordJoin: "WJ", bom: "BOM",
+	0x2061: "FUNCTION APPLICATION", 0x2062: "INVISIBLE TIMES", 0x2063: "INVISIBLE SEPARATOR", 0x2064: "INVISIBLE PLUS",
+}
 
 func isTag(r rune) bool       { return r >= tagFirst && r <= tagLast }
 func isBidi(r rune) bool      { _, ok := bidiNames[r]; return ok }
 func isZeroWidth(r rune) bool { _, ok := zeroWidthNames[r]; return ok }
-func isInvisible(r rune) bool { return isTag(r) || isBidi(r) || isZeroWidth(r) }
+func isInvisible(r rune) bool { return isTag(r) || isBidi(r) || isZeroWidth(r) || variation(r) >= 0 }
+
+// variation returns the byte a variation selector encodes in the scheme
+// that hides data after an emoji (U+FE00–U+FE0F are 0–15, U+E0100–U+E01EF
+// are 16–255), or -1 for other runes.
+func variation(r rune) int {
+	switch {
+	case r >= 0xFE00 && r <= 0xFE0F:
+		return int(r - 0xFE00)
+	case r >= 0xE0100 && r <= 0xE01EF:
+		return int(r-0xE0100) + 16
+	}
+	return -1
+}
 
 // isEmojiPart reports whether r can sit next to a ZWJ in an emoji sequence
 // (family, profession and flag emoji), including modifiers and VS16.
@@ -98,6 +116,9 @@ func scanUnicode(frag *detect.Fragment, kind fileKind) []finding.Finding {
 			out = append(out, f)
 		}
 		if f, ok := zeroWidthFinding(frag, fl, rs, kind); ok {
+			out = append(out, f)
+		}
+		if f, ok := variationFinding(frag, fl, rs); ok {
 			out = append(out, f)
 		}
 	}
@@ -333,4 +354,43 @@ func letters(s string) int {
 		}
 	}
 	return n
+}
+
+// variationFinding decodes runs of variation selectors. Text uses one
+// selector after a character (emoji or ideograph presentation); a run of
+// them carries bytes that models read and people cannot see.
+func variationFinding(frag *detect.Fragment, fl int, rs []rune) (finding.Finding, bool) {
+	var b strings.Builder
+	first := -1
+	for i := 0; i < len(rs); {
+		if variation(rs[i]) < 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && variation(rs[j]) >= 0 {
+			j++
+		}
+		if j-i >= 3 {
+			if first < 0 {
+				first = i
+			}
+			for _, r := range rs[i:j] {
+				b.WriteByte(byte(variation(r)))
+			}
+			b.WriteByte(' ')
+		}
+		i = j
+	}
+	decoded := strings.ToValidUTF8(b.String(), "?")
+	if first < 0 || letters(decoded) < 2 {
+		return finding.Finding{}, false
+	}
+	shown := safeText(decoded, 12, 120)
+	f := newFinding(frag, "injection/variation-selector-smuggling", "Hidden text in Unicode variation selectors", ClassHidden, fl, first+1, fmt.Sprintf("vs:%d:%s", fl, decoded))
+	f.Message = fmt.Sprintf("A run of invisible Unicode variation selectors hides text that AI assistants read but people do not see: %q", shown)
+	f.Redacted = shown
+	f.Tags = []string{cwePrompt, cweHidden}
+	f.Fix = "Delete the variation selectors, treat any AI session that read this file as compromised, and find out who added it."
+	return f, true
 }
