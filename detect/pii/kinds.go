@@ -186,7 +186,7 @@ var roleLocalParts = setOf("noreply", "no-reply", "donotreply", "do-not-reply", 
 	"notification", "alerts", "alert", "newsletter", "news", "legal", "compliance", "dpo", "gdpr", "finance",
 	"payments", "invoices", "orders", "bookings", "reception", "general", "mailer-daemon", "bounce", "bounces",
 	"it", "itsupport", "servicedesk", "dataprotection", "foi", "complaints", "partners", "community", "opensource",
-	"oss", "maintainers", "developers", "engineering", "test", "tests", "testing", "user", "username", "someone",
+	"oss", "maintainers", "developers", "engineering", "business", "pr", "events", "membership", "editor", "test", "tests", "testing", "user", "username", "someone",
 	"somebody", "example", "foo", "bar", "baz", "me", "you", "name", "email", "your.name", "yourname", "your.email",
 	"youremail", "firstname.lastname", "first.last", "firstname", "john.doe", "jane.doe", "johndoe", "janedoe",
 	"j.doe", "jdoe", "nobody", "anonymous", "null", "none", "demo", "sample", "placeholder", "changeme", "bot",
@@ -197,7 +197,8 @@ var placeholderDomains = setOf("domain.com", "email.com", "yourdomain.com", "you
 	"mydomain.com", "sample.com", "test.com", "foo.com", "bar.com", "acme.com", "example.co.uk", "mail.com",
 	"somewhere.com", "nowhere.com", "host.com", "server.com", "website.com", "site.com", "organisation.com",
 	"organization.com", "users.noreply.github.com", "noreply.github.com", "localhost.localdomain", "fake.com",
-	"mailinator.com", "email.test", "xyz.com", "abc.com", "corp.com", "domain.tld", "mycompany.com")
+	"mailinator.com", "email.test", "xyz.com", "abc.com", "corp.com", "domain.tld", "mycompany.com", "openssh.com",
+	"libssh.org", "amazonses.com", "sentry.io", "cloudbuild.gserviceaccount.com")
 
 // commonTLDs are the generic top-level domains accepted in addresses; any
 // two-letter country code is accepted too, except file extensions.
@@ -211,7 +212,8 @@ var notCountryTLDs = setOf("js", "py", "go", "rb", "sh", "md", "ts", "cs", "rs",
 // contact addresses are published deliberately.
 var attributionWords = []string{"author", "maintainer", "copyright", "(c)", "©", "signed-off-by", "co-authored-by",
 	"reviewed-by", "reported-by", "acked-by", "tested-by", "suggested-by", "contributor", "committer", "credits",
-	"packager", "developer", "owner", "mailto:", "contact us", "email us", "report", "license", "licence"}
+	"packager", "developer", "owner", "mailto:", "contact us", "email us", "report", "license", "licence",
+	"updated by", "written by", "compiled by", "created by", "maintained by", "edited by", "thanks", "courtesy"}
 
 // attributionFiles are files whose purpose is to list people's contacts or
 // a project's: their addresses are published on purpose, so only their email

@@ -58,7 +58,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		return out, nil
 	}
 	s := &scanner{lines: strings.Split(frag.Text, "\n"), now: d.now(), code: mode == modeCode,
-		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)]}
+		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)], data: dataExts[ext]}
 	s.nhsFile = strings.Contains(frag.Text, "NHS") || strings.Contains(frag.Text, "nhs")
 	s.setupCSV(frag, ext)
 	s.run()
@@ -146,10 +146,12 @@ func (r *record) evaluate() {
 		k[kBank] = true
 	}
 	named := k[kName]
-	tied := named || k[kEmail]
+	// Weak data becomes personal next to a name, or next to other details
+	// of the same person (an email beside a phone number or birth date).
+	corroborated := named || k[kPhone] || k[kDOB] || k[kAddress] || k[kNHS] || k[kNINO]
 	best := -1
 	for _, h := range r.hits {
-		strong := h.strong || h.kind == kDOB && named || h.kind == kIP && (tied || r.userOnLine(h.line)) || h.kind == kAddress && named ||
+		strong := h.strong || h.kind == kEmail && corroborated || h.kind == kDOB && named || h.kind == kIP && r.ipTied(h) || h.kind == kAddress && named ||
 			h.kind == kPhone && named || (h.kind == kSortCode || h.kind == kAccount) && k[kBank]
 		if !strong {
 			continue
@@ -172,16 +174,21 @@ func (r *record) evaluate() {
 	}
 }
 
-// userOnLine reports an account identifier on the same line, as in a log
-// entry "user=... ip=...".
-func (r *record) userOnLine(line int) bool {
+// ipTied reports whether an IP address belongs to a person in the record:
+// under an IP key next to a name or email, or on the same line as a name,
+// email or account (a log entry "user=... ip=...").
+func (r *record) ipTied(ip hit) bool {
 	for _, h := range r.hits {
-		if h.kind == kUser && h.line == line {
+		person := h.kind == kName || h.kind == kEmail
+		if person && ip.key != "" || (person || h.kind == kUser) && h.line == ip.line {
 			return true
 		}
 	}
 	return false
 }
+
+// dataExts are files that hold records rather than code or prose.
+var dataExts = setOf(".eml", ".mbox", ".msg", ".log", ".csv", ".tsv", ".psv", ".json", ".jsonl", ".ndjson", ".sql", ".ipynb", ".xml", ".xlsx", ".out")
 
 // skipExts are certificates and keys, whose subject fields are not records.
 var skipExts = setOf(".pem", ".crt", ".cer", ".key", ".csr", ".p12", ".asc", ".gpg", ".sig")

@@ -51,6 +51,9 @@ type scanner struct {
 	// kindCache remembers keyKind per raw key: logs and fixtures repeat
 	// the same few keys on every line.
 	kindCache map[string]kind
+	// data is set for data files (logs, exports, dumps, mail), where
+	// "Name <address>" is a correspondent rather than an author.
+	data bool
 	// noEmail is set for files that list people\'s contacts on purpose.
 	noEmail bool
 	keyed   []bool // lines whose keyed cells were already read
@@ -196,7 +199,7 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 		}
 	case kEmail:
 		if !s.noEmail && personalEmail(v) && !s.attributionNear(i) {
-			add(kEmail, strings.ToLower(v), true, finding.High)
+			add(kEmail, strings.ToLower(v), !s.code, finding.High)
 		}
 	case kPhone:
 		if numeric && len(d) >= 10 && len(d) <= 13 && ukPhone(v) {
@@ -305,10 +308,22 @@ func (s *scanner) lower(i int) string {
 	return s.lowText[s.lowNext]
 }
 
+// containsAny reports whether any of the words occurs in s as a word: not
+// inside another word ("pan" in "company", "vat" in "private"), though
+// words of five letters or more may take a suffix ("payments").
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
+		for off := 0; ; {
+			j := strings.Index(s[off:], w)
+			if j < 0 {
+				break
+			}
+			j += off
+			end := j + len(w)
+			if (j == 0 || !isLower(s[j-1])) && (end == len(s) || !isLower(s[end]) || len(w) >= 5 || s[end] == 's') {
+				return true
+			}
+			off = j + 1
 		}
 	}
 	return false
@@ -417,7 +432,7 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 	}
 	intl := raw[0] == '+' || strings.HasPrefix(d, "0044") && len(d) >= 13
 	switch {
-	case n == 10 && validNHS(d) && (s.context(i, col, kNHS) || s.nhsFile && len(seps) == 2 && groupSizes(raw, 3, 3, 4)):
+	case n == 10 && validNHS(d) && (s.context(i, col, kNHS) || s.nhsFile && (len(seps) == 0 || len(seps) == 2 && groupSizes(raw, 3, 3, 4))):
 		return add(kNHS, true, confOf(s.context(i, col, kNHS)))
 	case n == 10 && validUTR(d) && s.context(i, col, kUTR):
 		return add(kUTR, true, finding.High)
@@ -567,9 +582,9 @@ func (s *scanner) freeEmail(i int, line string, p int) {
 	if s.noEmail || a == p || len(addr) < 6 || hasAnyFold(around(line, a), attributionWords) || s.attributionNear(i) {
 		return
 	}
-	// "Name <address>" is a git or mail identity (authors, changelogs,
-	// reflogs) and user:password@host is a URL, not a mailbox.
-	if a > 0 && (line[a-1] == '<' && z < len(line) && line[z] == '>' || line[a-1] == ':' || line[a-1] == '/') {
+	// "Name <address>" outside data files is a git identity (authors,
+	// changelogs, reflogs); user:password@host is a URL, not a mailbox.
+	if a > 0 && (!s.data && line[a-1] == '<' && z < len(line) && line[z] == '>' || line[a-1] == ':' || line[a-1] == '/') {
 		return
 	}
 	if s.code && commentLine(line) {
@@ -633,7 +648,7 @@ func personalEmail(v string) bool {
 	if !(commonTLDs[tld] || len(tld) == 2 && !notCountryTLDs[tld]) {
 		return false
 	}
-	if placeholderDomains[domain] || reservedDomain(domain) {
+	if placeholderDomains[domain] || reservedDomain(domain) || strings.HasPrefix(domain, "acme.") || strings.HasSuffix(domain, "gserviceaccount.com") {
 		return false
 	}
 	base := local
