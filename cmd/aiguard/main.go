@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	_ "github.com/aiguard/aiguard/action"
 	"github.com/aiguard/aiguard/cli"
 )
 
