@@ -82,6 +82,26 @@ func WithAttempts(n int) Option { return func(o *options) { o.attempts = n } }
 func WithLogf(f func(format string, args ...any)) Option { return func(o *options) { o.logf = f } }
 
 // Tracker keeps one repository's incident issues.
+//
+// Identity: an issue carries a hidden marker with the incident's dedupe key
+// (a hash of repository, Event.Key and category). Later scans find the open
+// incident by listing issues labelled "incident" (the list API is
+// consistent; search lags), so reruns and new pushes update it.
+//
+// IDs: NNNN is the issue number, which GitHub assigns atomically, so IDs are
+// unique in a repository however many runs there are; the issue is created
+// with a provisional title and then given its ID. A run interrupted in
+// between leaves "pending" in the title and the next run sets it.
+//
+// Races: two runs that scan the same event at the same moment may both
+// create an issue. Each re-lists after creating; the lowest-numbered issue
+// wins, and the others are edited into "Duplicate of #N" pointers, stripped
+// of marker and labels, and closed before ever getting an ID. The residual
+// risk is a listing that misses a just-created issue, which GitHub's issue
+// list does not do.
+//
+// Permissions: issues: write (create, edit, comment, labels) and, for the
+// pull request comment, pull-requests: write or issues: write.
 type Tracker struct {
 	gh          *github.Client
 	owner, name string

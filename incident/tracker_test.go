@@ -156,7 +156,7 @@ func TestSeverityRaisedUpdatesTitleLabelsAndKeepsTicks(t *testing.T) {
 		t.Errorf("raised body lost the tick or the first detection:\n%s", is.Body)
 	}
 	cs := srv.Comments(testRepo, n)
-	if len(cs) != 1 || !strings.Contains(cs[0].Body, "Severity raised from P3 to P1") {
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "Severity raised from P3 to P1") || !strings.Contains(cs[0].Body, "Security Lead: @acme/security") {
 		t.Fatalf("comments %+v", cs)
 	}
 
@@ -486,5 +486,39 @@ func TestHugeIncidentsFitGitHubLimits(t *testing.T) {
 	}
 	if !strings.Contains(is.Body, "more finding(s) are in the SARIF report") {
 		t.Error("a truncated table must say so")
+	}
+}
+
+func TestInterruptedCreationIsRepairedByTheNextRun(t *testing.T) {
+	srv := githubtest.NewServer(t)
+	srv.Fail(githubtest.Fault{Route: githubtest.EditIssue, Status: 500, Times: 5})
+	var logs []string
+	var mu sync.Mutex
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logs = append(logs, fmt.Sprintf(format, args...))
+	}
+	tr := newTracker(t, srv, &fakeClock{now: detected}, WithLogf(logf))
+	ev := Event{Kind: "push", Key: "push:x", Repository: testRepo, HeadSHA: "abcabcabcabcabcabcabcabcabcabcabcabcabca", DetectedAt: detected}
+	fs := []finding.Finding{credFinding("a.py", 1, finding.P1)}
+	if _, err := tr.Sync(context.Background(), Build(fs, ev, testConfig()), ev); err == nil || !strings.Contains(err.Error(), "set the incident ID on #1") {
+		t.Fatalf("error %v", err)
+	}
+	if is := srv.Issues(testRepo)[0]; !strings.Contains(is.Title, "AIENG-2026-pending") {
+		t.Fatalf("title %q", is.Title)
+	}
+	res := sync1(t, tr, fs, ev)
+	is := srv.Issues(testRepo)
+	if len(is) != 1 || res[0].ID != "AIENG-2026-0001" || !strings.Contains(is[0].Title, "AIENG-2026-0001") || !strings.Contains(is[0].Body, "**Incident ID:** AIENG-2026-0001") {
+		t.Fatalf("not repaired: %+v %q", res, is[0].Title)
+	}
+	if len(logs) == 0 {
+		t.Fatal("retries were not logged")
+	}
+	for _, l := range logs {
+		if strings.Contains(l, "test-token") || strings.Contains(l, "\n") {
+			t.Errorf("log line %q shows the token or spans lines", l)
+		}
 	}
 }

@@ -77,10 +77,15 @@ func (u *statusUpdate) body(key string) string {
 	}
 	b.WriteString("\n**Current focus:**\n\n")
 	fmt.Fprintf(&b, "- The containment checklist in the issue description (%s %s).\n", u.category.Name(), u.severity)
-	if u.raisedFrom != finding.Unclassified {
+	if u.raisedFrom != finding.Unclassified && u.inc != nil {
+		// Mentions added by editing the description notify nobody; these do.
 		for _, e := range info.Escalation {
 			if e.After == 0 {
-				fmt.Fprintf(&b, "- Notify now, as the %s escalation requires: %s.\n", u.severity, strings.Join(e.Roles, ", "))
+				var who []string
+				for _, r := range e.Roles {
+					who = append(who, u.inc.roleCell(r))
+				}
+				fmt.Fprintf(&b, "- Notify now, as the %s escalation requires: %s.\n", u.severity, strings.Join(who, "; "))
 			}
 		}
 	}
