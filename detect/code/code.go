@@ -31,8 +31,9 @@ const maxParse = 1 << 20
 
 // Detector finds risky code. It is safe for concurrent use.
 type Detector struct {
-	rules  []*rule
-	byLang map[string][]*matcher
+	rules    []*rule
+	byLang   map[string][]*matcher
+	combined map[*sitter.Language]*combinedQuery
 	// parsers holds idle parsers per grammar; parsers own C memory, so they
 	// are kept in a bounded free list rather than left to the collector.
 	parsers map[*sitter.Language]chan *sitter.Parser
@@ -75,7 +76,8 @@ func New(opts config.Code) (*Detector, error) {
 		}
 		disabled[id] = true
 	}
-	d := &Detector{byLang: map[string][]*matcher{}, parsers: map[*sitter.Language]chan *sitter.Parser{}}
+	d := &Detector{byLang: map[string][]*matcher{}, combined: map[*sitter.Language]*combinedQuery{},
+		parsers: map[*sitter.Language]chan *sitter.Parser{}}
 	for _, r := range active {
 		if disabled[r.ID] {
 			continue
@@ -84,6 +86,15 @@ func New(opts config.Code) (*Detector, error) {
 		for _, m := range r.matchers {
 			for _, l := range m.langs {
 				d.byLang[l] = append(d.byLang[l], m)
+				if m.query == "" {
+					continue
+				}
+				for _, g := range grammars[l] {
+					if d.combined[g] == nil {
+						d.combined[g] = &combinedQuery{g: g}
+					}
+					d.combined[g].parts = append(d.combined[g].parts, m)
+				}
 			}
 		}
 	}
@@ -133,7 +144,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		if !m.candidate(frag.Text, hit) {
 			continue
 		}
-		if m.queries != nil {
+		if m.query != "" {
 			structural = append(structural, m)
 		} else {
 			lines = append(lines, m)
@@ -194,7 +205,7 @@ func (s *scan) continuedStatements(ms []*matcher) ([]*matcher, error) {
 	var out []*matcher
 	hit := map[string]bool{}
 	for _, m := range ms {
-		if m.queries != nil && m.candidate(near, hit) {
+		if m.query != "" && m.candidate(near, hit) {
 			out = append(out, m)
 		}
 	}

@@ -34,6 +34,10 @@ var upperName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 type evaluator struct {
 	lang *language
 	src  []byte
+	root *sitter.Node
+	defs map[string][]definition
+	// anyTaint caches mayBeTainted: 0 unknown, 1 yes, -1 no.
+	anyTaint int
 }
 
 func (e *evaluator) text(n *sitter.Node) string { return string(e.src[n.StartByte():n.EndByte()]) }
@@ -160,90 +164,108 @@ func (e *evaluator) evalIdent(n *sitter.Node, hops int) value {
 	return v
 }
 
-// definition is an assignment to a variable seen before its use.
+// definition is an assignment to a variable.
 type definition struct {
 	value     sitter.Node
+	end       uint    // where the assignment ends
+	scope     uintptr // id of the function it is in; 0 at file level
 	augmented bool
 }
 
-// definitions returns the assignments to name that precede use, from the
-// last plain assignment on, looking in the enclosing function and, when it
-// has none, the whole file (module constants, fields).
-func (e *evaluator) definitions(use *sitter.Node, name string) []definition {
-	scope := use.Parent()
-	for scope != nil && !e.lang.scopes[scope.Kind()] {
-		scope = scope.Parent()
+// index returns every assignment in the file by target name, built with one
+// query the first time a predicate needs it: walking the tree from Go costs
+// a cgo call per node, and a file can hold many sinks.
+func (e *evaluator) index() map[string][]definition {
+	if e.defs != nil {
+		return e.defs
 	}
-	if scope != nil {
-		if defs := e.collect(scope, use, name); len(defs) > 0 {
+	e.defs = map[string][]definition{}
+	q, err := e.lang.assignQuery()
+	if err != nil {
+		return e.defs
+	}
+	cursor := sitter.NewQueryCursor()
+	defer cursor.Close()
+	matches := cursor.Matches(q, e.root, e.src)
+	for m := matches.Next(); m != nil; m = matches.Next() {
+		for _, c := range m.Captures {
+			n := c.Node
+			e.addDefinitions(&n)
+		}
+	}
+	return e.defs
+}
+
+func (e *evaluator) addDefinitions(n *sitter.Node) {
+	fields := e.lang.assigns[n.Kind()]
+	target, val := n.ChildByFieldName(fields[0]), n.ChildByFieldName(fields[1])
+	if target == nil || val == nil {
+		return
+	}
+	op := strings.TrimSpace(string(e.src[target.EndByte():val.StartByte()]))
+	scope := e.scopeOf(n)
+	add := func(name string, v *sitter.Node) {
+		e.defs[name] = append(e.defs[name], definition{value: *v, end: n.EndByte(), scope: scope,
+			augmented: strings.HasPrefix(op, "+") || strings.HasPrefix(op, "%")})
+	}
+	if target.Kind() != "expression_list" {
+		add(e.text(target), val)
+		return
+	}
+	// Go's multiple assignment pairs targets and values by position.
+	for i := uint(0); i < target.NamedChildCount(); i++ {
+		v := val
+		if val.Kind() == "expression_list" {
+			if i >= val.NamedChildCount() {
+				return
+			}
+			v = val.NamedChild(i)
+		}
+		add(e.text(target.NamedChild(i)), v)
+	}
+}
+
+// scopeOf returns the id of the innermost function around n, 0 for none.
+func (e *evaluator) scopeOf(n *sitter.Node) uintptr {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if e.lang.scopes[p.Kind()] {
+			return p.Id()
+		}
+	}
+	return 0
+}
+
+// definitions returns the assignments to name that reach use: in the
+// innermost enclosing function that assigns it, those before use from the
+// last plain assignment on; failing that, the file-level ones.
+func (e *evaluator) definitions(use *sitter.Node, name string) []definition {
+	all := e.index()[name]
+	if len(all) == 0 {
+		return nil
+	}
+	for p := use.Parent(); p != nil; p = p.Parent() {
+		if !e.lang.scopes[p.Kind()] {
+			continue
+		}
+		if defs := reaching(all, p.Id(), use.StartByte()); len(defs) > 0 {
 			return defs
 		}
 	}
-	root := use
-	for p := use.Parent(); p != nil; p = p.Parent() {
-		root = p
-	}
-	return e.collect(root, use, name)
+	return reaching(all, 0, ^uint(0))
 }
 
-func (e *evaluator) collect(scope, use *sitter.Node, name string) []definition {
+func reaching(all []definition, scope uintptr, before uint) []definition {
 	var defs []definition
-	limit := use.StartByte()
-	c := scope.Walk()
-	defer c.Close()
-	for {
-		n := c.Node()
-		if n.StartByte() >= limit {
-			break
-		}
-		if f, ok := e.lang.assigns[n.Kind()]; ok && n.EndByte() <= limit {
-			if d, ok := e.assignment(n, f, name); ok {
-				if !d.augmented {
-					defs = defs[:0]
-				}
-				defs = append(defs, d)
-			}
-		}
-		if c.GotoFirstChild() {
+	for _, d := range all {
+		if d.scope != scope || d.end > before {
 			continue
 		}
-		for !c.GotoNextSibling() {
-			if !c.GotoParent() {
-				return defs
-			}
+		if !d.augmented {
+			defs = defs[:0]
 		}
+		defs = append(defs, d)
 	}
 	return defs
-}
-
-// assignment returns the value n assigns to name, pairing targets and values
-// positionally for Go's multiple assignment.
-func (e *evaluator) assignment(n *sitter.Node, fields [2]string, name string) (definition, bool) {
-	target, val := n.ChildByFieldName(fields[0]), n.ChildByFieldName(fields[1])
-	if target == nil || val == nil {
-		return definition{}, false
-	}
-	idx := -1
-	if target.Kind() == "expression_list" {
-		for i := uint(0); i < target.NamedChildCount(); i++ {
-			if e.text(target.NamedChild(i)) == name {
-				idx = int(i)
-			}
-		}
-	} else if e.text(target) == name {
-		idx = 0
-	}
-	if idx < 0 {
-		return definition{}, false
-	}
-	if val.Kind() == "expression_list" {
-		if uint(idx) >= val.NamedChildCount() {
-			return definition{}, false
-		}
-		val = val.NamedChild(uint(idx))
-	}
-	op := strings.TrimSpace(string(e.src[target.EndByte():val.StartByte()]))
-	return definition{value: *val, augmented: strings.HasPrefix(op, "+") || strings.HasPrefix(op, "%")}, true
 }
 
 // context is the text a #context? predicate sees: the line n starts on and
@@ -273,6 +295,9 @@ func (e *evaluator) context(n *sitter.Node) string {
 // tainted reports whether n reads request input, directly or through local
 // variables defined from it.
 func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
+	if !e.mayBeTainted() {
+		return false
+	}
 	if e.lang.sanitizers != nil && e.lang.sanitizers.MatchString(e.text(n)) {
 		return false
 	}
@@ -298,6 +323,19 @@ func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
 		return true
 	})
 	return found
+}
+
+// mayBeTainted reports whether the file reads request input at all, which
+// most files do not: it saves tracing variables through them.
+func (e *evaluator) mayBeTainted() bool {
+	if e.anyTaint == 0 {
+		e.anyTaint = -1
+		if (e.lang.sources != nil && e.lang.sources.Match(e.src)) ||
+			(e.lang.taintedParams != nil && e.lang.taintedParams.Match(e.src)) {
+			e.anyTaint = 1
+		}
+	}
+	return e.anyTaint > 0
 }
 
 // identifiers calls fn for n and every identifier below it until fn

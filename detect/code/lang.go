@@ -3,7 +3,9 @@ package code
 import (
 	"path"
 	"regexp"
+	"sort"
 	"strings"
+	"sync"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	tsgo "github.com/tree-sitter/tree-sitter-go/bindings/go"
@@ -41,6 +43,29 @@ type language struct {
 	// taintedParams matches parameter declarations whose value is request
 	// input (Spring's @RequestParam and friends).
 	taintedParams *regexp.Regexp
+
+	assignOnce sync.Once
+	assignQ    *sitter.Query
+	assignErr  error
+}
+
+// assignQuery returns a query capturing every assignment kind, compiled
+// on first use.
+func (l *language) assignQuery() (*sitter.Query, error) {
+	l.assignOnce.Do(func() {
+		kinds := make([]string, 0, len(l.assigns))
+		for k := range l.assigns {
+			kinds = append(kinds, "("+k+")")
+		}
+		sort.Strings(kinds)
+		q, err := sitter.NewQuery(l.grammar, "["+strings.Join(kinds, " ")+"] @a")
+		if err != nil {
+			l.assignErr = err
+			return
+		}
+		l.assignQ = q
+	})
+	return l.assignQ, l.assignErr
 }
 
 type set map[string]bool
@@ -70,7 +95,7 @@ var (
 		sanitizers: regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
 		sources:    regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b|\binput\(|\bsys\.argv\b`),
 	}
-	jsLike = language{
+	jsLike = &language{
 		strings:  newSet("string", "template_string"),
 		interps:  newSet("template_substitution"),
 		consts:   newSet("number", "true", "false", "null", "undefined"),
@@ -134,9 +159,10 @@ var (
 	langHTML       = &language{name: "html"}
 )
 
-func withName(l language, name string, g *sitter.Language) *language {
-	l.name, l.grammar = name, g
-	return &l
+func withName(l *language, name string, g *sitter.Language) *language {
+	return &language{name: name, grammar: g, strings: l.strings, interps: l.interps, consts: l.consts,
+		binaries: l.binaries, concat: l.concat, parens: l.parens, calls: l.calls, format: l.format,
+		assigns: l.assigns, scopes: l.scopes, sources: l.sources, sanitizers: l.sanitizers}
 }
 
 // languageNames are the names rules may use. Rules for typescript also

@@ -28,32 +28,36 @@ func (s *scan) matchTree(ms []*matcher) error {
 	root := tree.RootNode()
 	cursor := sitter.NewQueryCursor()
 	defer cursor.Close()
-	ev := &evaluator{lang: s.lang, src: src}
-	var lines []string
+	ev := &evaluator{lang: s.lang, src: src, root: root}
+	c := s.d.combined[g]
+	cq, err := c.get()
+	if err != nil {
+		return err
+	}
+	wanted := make(map[*matcher]bool, len(ms))
 	for _, m := range ms {
-		cq, err := m.queries[g].get()
-		if err != nil {
-			return err
+		wanted[m] = true
+	}
+	var lines []string
+	matches := cursor.Matches(cq.q, root, src)
+	for qm := matches.Next(); qm != nil; qm = matches.Next() {
+		m := c.owner[qm.PatternIndex]
+		if !wanted[m] || !cq.satisfied(ev, qm) {
+			continue
 		}
-		matches := cursor.Matches(cq.q, root, src)
-		for qm := matches.Next(); qm != nil; qm = matches.Next() {
-			if !cq.satisfied(ev, qm) {
-				continue
-			}
-			node := cq.reported(qm)
-			if node == nil {
-				continue
-			}
-			if lines == nil {
-				lines = strings.Split(whole, "\n")
-			}
-			start := int(node.StartPosition().Row) + 1
-			end := int(node.EndPosition().Row) + 1
-			if node.EndPosition().Column == 0 && end > start {
-				end--
-			}
-			s.report(m, start, end, int(node.StartPosition().Column)+1, lines[start-1])
+		node := cq.reported(qm)
+		if node == nil {
+			continue
 		}
+		if lines == nil {
+			lines = strings.Split(whole, "\n")
+		}
+		start := int(node.StartPosition().Row) + 1
+		end := int(node.EndPosition().Row) + 1
+		if node.EndPosition().Column == 0 && end > start {
+			end--
+		}
+		s.report(m, start, end, int(node.StartPosition().Column)+1, lines[start-1])
 	}
 	return nil
 }
@@ -87,13 +91,18 @@ func (cq *compiledQuery) satisfied(ev *evaluator, qm *sitter.QueryMatch) bool {
 	return true
 }
 
+// reported returns the node to report: the @sink capture, or for patterns
+// without one the first capture.
 func (cq *compiledQuery) reported(qm *sitter.QueryMatch) *sitter.Node {
 	for i := range qm.Captures {
-		if !cq.hasSink || qm.Captures[i].Index == uint32(cq.sink) {
+		if cq.hasSink && qm.Captures[i].Index == uint32(cq.sink) {
 			return &qm.Captures[i].Node
 		}
 	}
-	return nil
+	if len(qm.Captures) == 0 {
+		return nil
+	}
+	return &qm.Captures[0].Node
 }
 
 func (d *Detector) parser(g *sitter.Language) *sitter.Parser {

@@ -45,26 +45,46 @@ type matcher struct {
 	rule     *rule
 	langs    []string
 	keywords []string
-	// queries holds the query for each grammar of langs, compiled on
-	// first use: compiling every built-in query for every grammar costs
-	// more than a typical pre-commit scan.
-	queries map[*sitter.Language]*lazyQuery
+	// query is a tree-sitter query for the grammars of langs. The detector
+	// runs all its queries for a grammar as one combined query (one pass
+	// over the tree instead of one per rule), compiled on first use.
+	query string
 	// Line matching.
 	pattern, not, context, notContext *regexp.Regexp
 	window                            int
 }
 
-type lazyQuery struct {
-	once sync.Once
-	g    *sitter.Language
-	src  string
-	cq   *compiledQuery
-	err  error
+// combinedQuery is every query of a detector for one grammar.
+type combinedQuery struct {
+	once  sync.Once
+	g     *sitter.Language
+	parts []*matcher
+	cq    *compiledQuery
+	// owner maps a pattern index to the matcher it came from.
+	owner []*matcher
+	err   error
 }
 
-func (l *lazyQuery) get() (*compiledQuery, error) {
-	l.once.Do(func() { l.cq, l.err = compileQuery(l.g, l.src) })
-	return l.cq, l.err
+func (c *combinedQuery) get() (*compiledQuery, error) {
+	c.once.Do(func() {
+		var src strings.Builder
+		var ends []uint
+		for _, m := range c.parts {
+			src.WriteString(m.query)
+			src.WriteString("\n")
+			ends = append(ends, uint(src.Len()))
+		}
+		c.cq, c.err = compileQuery(c.g, src.String())
+		if c.err != nil {
+			return
+		}
+		for i := uint(0); i < c.cq.q.PatternCount(); i++ {
+			start := c.cq.q.StartByteForPattern(i)
+			j := sort.Search(len(ends), func(j int) bool { return ends[j] > start })
+			c.owner = append(c.owner, c.parts[j])
+		}
+	})
+	return c.cq, c.err
 }
 
 type compiledQuery struct {
@@ -237,14 +257,10 @@ func compileMatcher(r *rule, md config.CodeMatcher) (*matcher, error) {
 		m.langs = append(m.langs, l)
 	}
 	if md.Query != "" {
-		m.queries = map[*sitter.Language]*lazyQuery{}
+		m.query = md.Query
 		for _, l := range m.langs {
-			gs := grammars[l]
-			if len(gs) == 0 {
+			if len(grammars[l]) == 0 {
 				return nil, fmt.Errorf("language %s has no grammar for queries; use a pattern", l)
-			}
-			for _, g := range gs {
-				m.queries[g] = &lazyQuery{g: g, src: md.Query}
 			}
 		}
 		return m, nil
@@ -267,19 +283,21 @@ func compileMatcher(r *rule, md config.CodeMatcher) (*matcher, error) {
 	return m, err
 }
 
-// compileAll compiles every query of rs now, to report a team rule's
-// mistakes when the detector is built rather than mid-scan.
+// compileAll compiles every query of rs on its own, to report a rule's
+// mistakes with its id when the detector is built rather than mid-scan.
 func compileAll(rs []*rule) error {
 	for _, r := range rs {
 		for i, m := range r.matchers {
-			if m.queries == nil {
+			if m.query == "" {
 				continue
 			}
 			for _, l := range m.langs {
 				for _, g := range grammars[l] {
-					if _, err := m.queries[g].get(); err != nil {
+					cq, err := compileQuery(g, m.query)
+					if err != nil {
 						return fmt.Errorf("rule %s: match[%d]: %s query: %v", r.ID, i, l, err)
 					}
+					cq.q.Close()
 				}
 			}
 		}
