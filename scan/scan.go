@@ -59,6 +59,7 @@ var ErrUsage = errors.New("usage")
 // error, so that whatever was found is still written and still blocks.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	started := time.Now()
+	defer startProfile()()
 	cfg := opts.Config
 	if cfg == nil {
 		cfg = config.Default()

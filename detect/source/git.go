@@ -365,7 +365,7 @@ func (p *diffParser) add(content []byte) {
 	if p.opts.maxSize > 0 && int64(len(p.text)+len(content)) > p.opts.maxSize {
 		p.oversize = true
 		p.skip(detect.Skip{Path: p.path, Commit: p.sha(), Reason: fmt.Sprintf("added text larger than %d bytes", p.opts.maxSize)})
-		p.text, p.lines = nil, nil
+		p.text, p.lines = p.text[:0], nil
 		return
 	}
 	if len(p.lines) > 0 {
@@ -376,8 +376,10 @@ func (p *diffParser) add(content []byte) {
 }
 
 func (p *diffParser) flush() error {
+	// text is reused from fragment to fragment (the fragment gets a copy),
+	// so it grows to the largest file once instead of for every file.
 	if len(p.lines) == 0 || p.oversize {
-		p.text, p.lines = nil, nil
+		p.text, p.lines = p.text[:0], nil
 		return nil
 	}
 	var whole func() (string, error)
@@ -385,7 +387,7 @@ func (p *diffParser) flush() error {
 		whole = p.opts.blobs.loader(p.blobID)
 	}
 	frag := detect.NewDiffFragment(p.path, p.opts.stage, p.commit, string(p.text), p.lines, whole)
-	p.text, p.lines = nil, nil
+	p.text, p.lines = p.text[:0], nil
 	return p.emit(frag)
 }
 
