@@ -25,6 +25,7 @@ const (
 	jules        = "Jules"
 	geminiAssist = "Gemini Code Assist"
 	geminiCLI    = "Gemini CLI"
+	gemini       = "Gemini"
 	amazonQ      = "Amazon Q Developer"
 	replit       = "Replit Agent"
 )
@@ -40,6 +41,9 @@ var emails = map[string]string{
 	"noreply@replit.com":     replit,
 	"agent@replit.com":       replit,
 	"copilot@github.com":     copilot,
+	// The trailers Gemini CLI and Amazon Q Developer are told to write.
+	"noreply@google.com":     gemini,
+	"noreply@aws.amazon.com": amazonQ,
 }
 
 // githubLogins are GitHub accounts (bots, and the Copilot user) whose
@@ -77,7 +81,7 @@ var aliases = []struct{ prefix, name string }{
 	{"jules", jules},
 	{"gemini code assist", geminiAssist},
 	{"gemini cli", geminiCLI},
-	{"gemini", "Gemini"},
+	{"gemini", gemini},
 	{"amazon q", amazonQ},
 	{"replit", replit},
 }
@@ -93,9 +97,10 @@ var declareKeys = map[string]bool{
 }
 
 var (
-	claudeMarker = regexp.MustCompile(`(?i)generated with \[?claude code\]?`)
-	devinMarker  = regexp.MustCompile(`(?i)generated with \[devin\]\(https://devin\.ai`)
-	aiderSubject = regexp.MustCompile(`^aider: `)
+	claudeMarker  = regexp.MustCompile(`(?i)generated with \[?claude code\]?`)
+	amazonQMarker = regexp.MustCompile(`(?i)generated with amazon q developer`)
+	devinMarker   = regexp.MustCompile(`(?i)generated with \[devin\]\(https://devin\.ai`)
+	aiderSubject  = regexp.MustCompile(`^aider: `)
 	// Aider appends " (aider)" to the author and committer names it uses.
 	aiderName   = regexp.MustCompile(`\(aider\)\s*$`)
 	angleEmail  = regexp.MustCompile(`<([^<>@\s]+@[^<>\s]+)>`)
@@ -128,6 +133,13 @@ func Identify(c *finding.Commit) string {
 	for _, t := range trailers {
 		add(fromTrailer(t))
 	}
+	// Tools also write their lines where git would not parse a trailer
+	// block (after a marker line, or mid-body); GitHub still credits them.
+	for _, l := range bodyLines(c.Message) {
+		if k, v, ok := splitTrailer(strings.TrimSpace(l)); ok {
+			add(fromTrailer(finding.Trailer{Key: k, Value: v}))
+		}
+	}
 	add(fromAccount(c.Author, c.AuthorEmail))
 	add(fromAccount(c.Committer, c.CommitterEmail))
 	msg := c.Message
@@ -136,6 +148,9 @@ func Identify(c *finding.Commit) string {
 	}
 	if claudeMarker.MatchString(msg) {
 		add(claudeCode)
+	}
+	if amazonQMarker.MatchString(msg) {
+		add(amazonQ)
 	}
 	if devinMarker.MatchString(msg) {
 		add(devin)
@@ -227,4 +242,14 @@ func fromDeclared(v string) string {
 
 func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z'
+}
+
+// bodyLines returns the lines after the title paragraph.
+func bodyLines(message string) []string {
+	message = strings.ReplaceAll(message, "\r\n", "\n")
+	i := strings.Index(message, "\n\n")
+	if i < 0 {
+		return nil
+	}
+	return strings.Split(message[i+2:], "\n")
 }
