@@ -154,6 +154,7 @@ func TestTitleAndBodyFollowThePlaybookTemplates(t *testing.T) {
 		"Credential types: GitHub personal access token",
 		"AI tools involved: Claude Code",
 		"approval of SIRO and Security Lead",
+		"**Reporter:** aiguard automated scanning; commit or pull request author(s): Mallory @" + zwj + "acme/security\\-team; scan triggered by mallory",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q", want)

@@ -203,6 +203,9 @@ func (inc *Incident) writeTimeline(b *strings.Builder, info classify.SeverityInf
 	if len(inc.Authors) > 0 {
 		fmt.Fprintf(b, "; commit or pull request author(s): %s", escapeList(inc.Authors, 10))
 	}
+	if inc.Event.Actor != "" {
+		fmt.Fprintf(b, "; scan triggered by %s", EscapeMarkdown(truncate(inc.Event.Actor, 60)))
+	}
 	b.WriteString("\n\n")
 }
 
