@@ -23,7 +23,7 @@ var markingInfo = [...]struct{ class, rule, title string }{
 
 // markingWords are the upper-case words whose presence makes a fragment
 // worth the line-by-line marking check.
-var markingWords = []string{"OFFICIAL", "SECRET", "RESTRICTED", "CONFIDENTIAL", "PROTECT", "EYES ONLY", "MSIP_Label", "Classification"}
+var markingWords = []string{"OFFICIAL", "SECRET", "RESTRICTED", "CONFIDENTIAL", "PROTECT", "EYES ONLY", "MSIP_Label", "Classification", "Sensitive", "Top Secret"}
 
 // metadataKeys name the document properties that carry a marking
 // (front matter, Office custom properties, sensitivity labels).
@@ -166,6 +166,13 @@ func lineMarking(line string, mode fileMode) marking {
 	}
 	if mode != modeDoc {
 		return noMarking
+	}
+	// "Official – Sensitive" on a line of its own is a marking even when not
+	// in capitals; single words ("Secret", "Official") are headings.
+	if up := strings.ToUpper(t); strings.Contains(up, "SENSITIVE") || strings.Contains(up, "TOP SECRET") || strings.Contains(up, "EYES ONLY") {
+		if m := levelOf(up); m != noMarking {
+			return m
+		}
 	}
 	// "[SECRET] Title" is a marking; so is a subject line such as
 	// "OFFICIAL-SENSITIVE: Budget", but only with a multi-word or OFFICIAL

@@ -23,6 +23,7 @@ func TestMarkingPositives(t *testing.T) {
 		{"docs/custom.xml", `<property name="MSIP_Label_3f2c1a4e-0000-4000-8000-000000000001_Name"><vt:lpwstr>Official Sensitive</vt:lpwstr></property>`, "official-sensitive"},
 		{"src/report.py", "# OFFICIAL-SENSITIVE\nimport os\n", "official-sensitive"},
 		{"src/main.go", "// SECRET\npackage main\n", "classified-secret"},
+		{"docs/minutes.md", "Official – Sensitive\n\nMinutes of the meeting.\n", "official-sensitive"},
 	}
 	for _, c := range cases {
 		fs := run(t, c.path, c.text)
@@ -46,6 +47,7 @@ func TestMarkingNegatives(t *testing.T) {
 		{"scripts/run.sh", "#SECRET=\"\"\nexport SECRET=abc\n"},
 		{"docs/policy.md", "The Government Security Classifications policy defines OFFICIAL, SECRET and TOP SECRET.\n"},
 		{"app/config.yaml", "classification: secret\n"},
+		{"docs/guide.md", "## Secret\n\nStore it in the vault.\n\nOfficial\n"},
 	}
 	for _, c := range cases {
 		if fs := run(t, c.path, c.text); len(fs) != 0 {

@@ -83,6 +83,13 @@ func positives() []planted {
 	nhs3 := genNHS(r)
 	add(planted{"health", "export/referral.json", fmt.Sprintf("{\"name\": \"%s %s\", \"nhs_no\": \"%s\", \"diagnosis\": \"Type 2 diabetes\"}\n", f, l, nhs3),
 		"pii-nhs-number", "special-category", []string{"health", "name", "nhs-number"}, []string{nhs3}})
+	nhs4 := genNHS(r)
+	add(planted{"health in prose", "notes/handover.md", "Patient " + f + " " + l + ", NHS " + spaced(nhs4, 3, 3, 4) + ", diagnosed with epilepsy.\n",
+		"pii-nhs-number", "special-category", []string{"health", "name", "nhs-number"}, []string{nhs4}})
+	add(planted{"email and name in code", "tests/test_signup.py", "user = User(full_name=\"" + f + " " + l + "\", email=\"" + email + "\")\n",
+		"pii-email", "single-record", []string{"email", "name"}, []string{email}})
+	add(planted{"word dob", "hr/record.yaml", "surname: " + l + "\ndate_of_birth: 14 March 1985\n",
+		"pii-date-of-birth", "single-record", []string{"date-of-birth", "name"}, []string{"14 March 1985"}})
 	return ps
 }
 
@@ -206,7 +213,16 @@ func bulkFixtures(n int) map[string]string {
 		fmt.Fprintf(&log, "2024-05-01 10:%02d:00 INFO signup email=%s ip=81.2.%d.%d\n", i%60, p[1], i%200, 10+i%200)
 	}
 	js.WriteString("]\n")
-	return map[string]string{"data/patients.csv": csv.String(), "fixtures/users.json": js.String(), "db/seed.sql": sql.String(), "logs/app.log": log.String()}
+	var nb, yml strings.Builder
+	nb.WriteString("{\n \"cells\": [{\n   \"outputs\": [{\n     \"name\": \"stdout\",\n     \"text\": [\n")
+	yml.WriteString("users:\n")
+	for i, p := range ps {
+		fmt.Fprintf(&nb, "      \"%d  %s  %s  %s\\n\",\n", i, p[0], p[1], p[2])
+		fmt.Fprintf(&yml, "  - name: %s\n    email: %s\n    dob: %s\n", p[0], p[1], p[2])
+	}
+	nb.WriteString("     ]\n    }]\n  }]\n}\n")
+	return map[string]string{"data/patients.csv": csv.String(), "fixtures/users.json": js.String(), "db/seed.sql": sql.String(),
+		"logs/app.log": log.String(), "analysis.ipynb": nb.String(), "fixtures/users.yaml": yml.String()}
 }
 
 func TestBulk(t *testing.T) {

@@ -54,6 +54,9 @@ type scanner struct {
 	// data is set for data files (logs, exports, dumps, mail), where
 	// "Name <address>" is a correspondent rather than an author.
 	data bool
+	// dobFile is set when the text mentions birth dates, whose values
+	// ("14 March 1985") do not pass the digit pre-filter.
+	dobFile bool
 	// noEmail is set for files that list people\'s contacts on purpose.
 	noEmail bool
 	keyed   []bool // lines whose keyed cells were already read
@@ -67,7 +70,7 @@ func (s *scanner) run() {
 	anchors := make([]bool, len(s.lines))
 	s.keyed = make([]bool, len(s.lines))
 	for i, line := range s.lines {
-		if s.sqlState(line) || s.csvRow(i) || candidate(line) {
+		if s.sqlState(line) || s.csvRow(i) || candidate(line) || s.dobFile && hasAnyFold(line, dobKeyWords) {
 			before := len(s.hits)
 			s.readKeyed(i)
 			s.readFree(i, line)
@@ -82,12 +85,12 @@ func (s *scanner) run() {
 		lo, hi := max(0, i-windowLines), min(len(s.lines)-1, i+windowLines)
 		for j := lo; j <= hi; j++ {
 			s.readKeyed(j)
-			if !anchors[j] {
-				s.readHealthWords(j, s.lines[j])
-			}
+			s.readHealthWords(j, s.lines[j])
 		}
 	}
 }
+
+var dobKeyWords = []string{"birth", "dob"}
 
 // candidate is the cheap pre-filter: a line is read closely only if it has
 // an '@', a run of six or more digits (allowing separators), a dotted quad,
@@ -194,7 +197,7 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 		}
 	case kDOB:
 		// Birth dates carry no time of day; a timestamp is something else.
-		if !strings.Contains(v, ":") && birthDate(firstField(v), s.now) {
+		if !strings.Contains(v, ":") && (birthDate(firstField(v), s.now) || wordDate(v, s.now)) {
 			add(kDOB, v, false, finding.Medium)
 		}
 	case kEmail:
@@ -707,9 +710,7 @@ func (s *scanner) readNames(i int, line string) {
 		}
 		w := word(line, p)
 		next := p + len(w) + 1
-		if strings.HasSuffix(w, ".") {
-			w = w[:len(w)-1]
-		}
+		w = strings.TrimSuffix(w, ".")
 		if next >= len(line) || !isUpper(line[next]) {
 			continue
 		}

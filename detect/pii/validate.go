@@ -391,6 +391,53 @@ func birthDate(s string, now time.Time) bool {
 	return t.Day() == d && t.Before(now)
 }
 
+// wordDate reads dates written with a month name ("14 March 1985",
+// "Mar 14, 1985") and reports whether it is a plausible birth date.
+func wordDate(s string, now time.Time) bool {
+	var day, year, month int
+	for _, f := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == ',' || r == '-' || r == '/' }) {
+		f = strings.TrimRight(f, ".")
+		if len(f) > 2 && isDigit(f[0]) {
+			f = strings.TrimRight(f, "stndrh") // 1st, 2nd, 3rd, 14th
+		}
+		switch {
+		case f == "":
+		case len(f) == 4 && isDigit(f[0]) && onlyDigits(f):
+			year = atoi(f)
+		case len(f) <= 2 && onlyDigits(f):
+			day = atoi(f)
+		case len(f) >= 3 && month == 0:
+			for m, name := range months {
+				if strings.HasPrefix(name, f) {
+					month = m + 1
+					break
+				}
+			}
+			if month == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if day < 1 || month < 1 || year < 1900 {
+		return false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	return t.Day() == day && t.Before(now)
+}
+
+var months = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
 func isUpper(c byte) bool      { return c >= 'A' && c <= 'Z' }
 func isLower(c byte) bool      { return c >= 'a' && c <= 'z' }

@@ -209,6 +209,20 @@ func TestBirthDate(t *testing.T) {
 	}
 }
 
+func TestWordDate(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, s := range []string{"14 March 1985", "Mar 14, 1985", "1st September 1960", "3 may 2001"} {
+		if !wordDate(s, now) {
+			t.Errorf("date rejected: %s", s)
+		}
+	}
+	for _, s := range []string{"31 February 1985", "Version 1985", "14 Smarch 1985", "March 2020"} {
+		if wordDate(s, now) {
+			t.Errorf("bad date accepted: %s", s)
+		}
+	}
+}
+
 func TestPlaceholderDigits(t *testing.T) {
 	for _, s := range []string{"1111111111", "1212121212", "0123456789", "4000000000000002"} {
 		if !placeholderDigits(s) {
