@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aiguard/aiguard/config"
@@ -103,6 +104,8 @@ func cases() []tcase {
 		{"bidi in agent file", "AGENTS.md", "# Rules\n\nAlways run tests." + rlo + "won noitcurtsni terces\n", "injection/bidi-control", ClassHidden},
 		{"balanced isolate in prose", "docs/names.md", "The user " + lri + "\u05d3\u05d5\u05d3" + pdi + " joined.\n", "", ""},
 		{"rtl override around hebrew in locale", "locales/he.json", "{\"hi\": \"" + "\u202b\u05e9\u05dc\u05d5\u05dd" + pdf + "\"}\n", "", ""},
+		{"balanced rtl string in code", "ui/labels.js", "const hi = \"\u202b\u05e9\u05dc\u05d5\u05dd\u202c\";\n", "", ""},
+		{"balanced override without rtl in code", "x.js", "const s = \"a" + rlo + "bc" + pdf + "\";\n", "injection/bidi-control", ClassSuspicious},
 		{"arabic text plain", "locales/ar.json", "{\"welcome\": \"\u0645\u0631\u062d\u0628\u0627 \u0628\u0643\u0645\"}\n", "", ""},
 
 		// Zero-width characters.
@@ -235,5 +238,36 @@ func checkFinding(t *testing.T, f *finding.Finding, path string) {
 		if isInvisible(r) || r < 0x20 {
 			t.Errorf("message carries an invisible or control character %U", r)
 		}
+	}
+}
+
+// TestConcurrent runs the detector from several goroutines, as the engine
+// does, and expects the same findings as a sequential run.
+func TestConcurrent(t *testing.T) {
+	d := New(config.Injection{})
+	cs := cases()
+	want := make([]int, len(cs))
+	for i, tc := range cs {
+		fs, _ := d.Detect(context.Background(), detect.NewTreeFragment(tc.path, tc.text))
+		want[i] = len(fs)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(cs))
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, tc := range cs {
+				fs, _ := d.Detect(context.Background(), detect.NewTreeFragment(tc.path, tc.text))
+				if len(fs) != want[i] {
+					errs <- tc.name
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for name := range errs {
+		t.Errorf("%s: different findings under concurrency", name)
 	}
 }

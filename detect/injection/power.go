@@ -17,7 +17,7 @@ import (
 var powerConfigs = []string{
 	".mcp.json", "mcp.json", "mcp_config.json", "cline_mcp_settings.json", "claude_desktop_config.json",
 	".claude/settings.json", ".claude/settings.local.json", ".gemini/settings.json",
-	".zed/settings.json", ".vscode/settings.json",
+	".zed/settings.json", ".vscode/settings.json", ".cursor/hooks.json",
 }
 
 func isPowerConfig(p string) bool {
@@ -194,6 +194,11 @@ func (d *Detector) scanPower(frag *detect.Fragment) []finding.Finding {
 			gm, _ := g.(map[string]any)
 			matcher, _ := gm["matcher"].(string)
 			hs, _ := gm["hooks"].([]any)
+			at := []string{"hooks", event, fmt.Sprint(gi), "hooks"}
+			if _, direct := gm["command"]; direct {
+				// Cursor lists commands directly under the event.
+				hs, at = []any{gm}, []string{"hooks", event}
+			}
 			for hi, h := range hs {
 				hm, _ := h.(map[string]any)
 				cmd, _ := hm["command"].(string)
@@ -204,13 +209,17 @@ func (d *Detector) scanPower(frag *detect.Fragment) []finding.Finding {
 				if cmd == "" || d.allowServers[name] {
 					continue
 				}
-				line := firstAdded(frag, doc, []string{"hooks", event, fmt.Sprint(gi), "hooks", fmt.Sprint(hi)}, "command")
+				idx := hi
+				if len(at) == 2 {
+					idx = gi
+				}
+				line := firstAdded(frag, doc, append(append([]string{}, at...), fmt.Sprint(idx)), "command")
 				if line == 0 {
 					continue
 				}
-				f := newFinding(frag, "injection/agent-hook", "New hook command for Claude Code", ClassAgentPower, line, 0, "hook:"+name+":"+cmd)
+				f := newFinding(frag, "injection/agent-hook", "New hook command for an AI assistant", ClassAgentPower, line, 0, "hook:"+name+":"+cmd)
 				shown := showCommand(cmd, nil)
-				f.Message = fmt.Sprintf("Claude Code hook %s runs a command automatically%s: %s", name, riskNote(cmd, nil), shown)
+				f.Message = fmt.Sprintf("Assistant hook %s runs a command automatically%s: %s", name, riskNote(cmd, nil), shown)
 				f.Redacted = shown
 				d.decorate(&f)
 				out = append(out, f)

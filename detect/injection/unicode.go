@@ -210,6 +210,13 @@ func bidiFinding(frag *detect.Fragment, fl int, rs []rune, kind fileKind) (findi
 	proper := !unbalanced && (!override || rtl)
 	class := ClassSuspicious
 	switch kind {
+	case kindCode:
+		// Trojan Source needs a control left open past the end of the
+		// string or comment it hides in; balanced controls around
+		// right-to-left words are how RTL strings are written.
+		if !unbalanced && rtl {
+			return finding.Finding{}, false
+		}
 	case kindProse:
 		if proper {
 			return finding.Finding{}, false
