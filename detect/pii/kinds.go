@@ -190,7 +190,9 @@ var roleLocalParts = setOf("noreply", "no-reply", "donotreply", "do-not-reply", 
 	"somebody", "example", "foo", "bar", "baz", "me", "you", "name", "email", "your.name", "yourname", "your.email",
 	"youremail", "firstname.lastname", "first.last", "firstname", "john.doe", "jane.doe", "johndoe", "janedoe",
 	"j.doe", "jdoe", "nobody", "anonymous", "null", "none", "demo", "sample", "placeholder", "changeme", "bot",
-	"github-actions", "actions", "ci", "build", "deploy", "release", "releases", "git", "security-alerts", "ssl")
+	"github-actions", "actions", "ci", "build", "deploy", "release", "releases", "git", "security-alerts", "ssl",
+	// The cast of cryptography and documentation examples.
+	"alice", "bob", "carol", "charlie", "dave", "eve", "mallory", "trent", "joe", "jane", "john", "jsmith", "user1", "user2")
 
 // placeholderDomains are reserved or conventionally fake mail domains.
 var placeholderDomains = setOf("domain.com", "email.com", "yourdomain.com", "yourcompany.com", "company.com",

@@ -582,7 +582,8 @@ func (s *scanner) freeEmail(i int, line string, p int) {
 		z++
 	}
 	addr := strings.TrimRight(line[a:z], ".-")
-	if s.noEmail || a == p || len(addr) < 6 || hasAnyFold(around(line, a), attributionWords) || s.attributionNear(i) {
+	if s.noEmail || a == p || len(addr) < 6 || hasAnyFold(around(line, a), attributionWords) || s.attributionNear(i) ||
+		hasAnyFold(around(line, a), exampleWords) || hexDump(line) || docKey(line) {
 		return
 	}
 	// "Name <address>" outside data files is a git identity (authors,
@@ -610,6 +611,35 @@ func (s *scanner) attributionNear(i int) bool {
 }
 
 var attributionKeys = []string{"author", "maintainer", "contributor", "owner", "packager", "developers"}
+
+// exampleWords introduce addresses given as examples in documentation.
+var exampleWords = []string{"example", "e.g.", "such as", "for instance", "placeholder", "sample", "\"description\"", "format:"}
+
+// docKey reports a line that is the value of a documentation field
+// ("description": "...", help: ...), where addresses are illustrations.
+func docKey(line string) bool {
+	t := strings.TrimLeft(line, " \t\"'-")
+	for _, k := range []string{"description", "summary", "help", "comment", "example", "title", "doc", "note", "usage"} {
+		if len(t) >= len(k) && strings.EqualFold(t[:len(k)], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// hexDump recognises "00000010  6f 70 65 6e ...  |open|" lines, whose text
+// column cuts words at random.
+func hexDump(line string) bool {
+	pairs := 0
+	for i := 0; i+2 < len(line) && pairs < 8; i++ {
+		if line[i] == ' ' && isHex(line[i+1]) && i+3 < len(line) && isHex(line[i+2]) && line[i+3] == ' ' {
+			pairs++
+		}
+	}
+	return pairs >= 8
+}
+
+func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
 func commentLine(line string) bool {
 	t := strings.TrimLeft(line, " \t")
@@ -651,7 +681,8 @@ func personalEmail(v string) bool {
 	if !(commonTLDs[tld] || len(tld) == 2 && !notCountryTLDs[tld]) {
 		return false
 	}
-	if placeholderDomains[domain] || reservedDomain(domain) || strings.HasPrefix(domain, "acme.") || strings.HasSuffix(domain, "gserviceaccount.com") {
+	if placeholderDomains[domain] || reservedDomain(domain) || strings.HasPrefix(domain, "acme.") || strings.HasSuffix(domain, "gserviceaccount.com") ||
+		strings.HasPrefix(domain, "lists.") || strings.HasPrefix(domain, "groups.") || domain == "googlegroups.com" {
 		return false
 	}
 	base := local
