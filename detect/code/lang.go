@@ -93,7 +93,7 @@ var (
 		assigns:    map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
 		scopes:     newSet("function_definition", "lambda"),
 		sanitizers: regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
-		sources:    regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b|\binput\(|\bsys\.argv\b`),
+		sources:    regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b`),
 	}
 	jsLike = &language{
 		strings:  newSet("string", "template_string"),
@@ -108,7 +108,7 @@ var (
 			"augmented_assignment_expression": {"left", "right"}},
 		sanitizers: regexp.MustCompile(`\b(path\.basename|parseInt|Number|encodeURIComponent|escape|sanitize\w*|DOMPurify\.sanitize)\(`),
 		scopes:     newSet("function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration"),
-		sources:    regexp.MustCompile(`\b(req|request|ctx\.request|ctx)\.(query|body|params|cookies|headers|files|url|originalUrl|search)\b|\b(window\.)?location\.(hash|search|href|pathname)\b|\bdocument\.(URL|cookie|referrer)\b|\bURLSearchParams\b|\bprocess\.argv\b|\bevent\.data\b|\bsearchParams\.get\(`),
+		sources:    regexp.MustCompile(`\b(req|request|ctx\.request|ctx)\.(query|body|params|cookies|headers|files|url|originalUrl|search)\b|\b(window\.)?location\.(hash|search|href|pathname)\b|\bdocument\.(URL|cookie|referrer)\b|\bURLSearchParams\b|\bevent\.data\b|\bsearchParams\.get\(`),
 	}
 	langJS  = withName(jsLike, "javascript", sitter.NewLanguage(tsjs.Language()))
 	langTS  = withName(jsLike, "typescript", sitter.NewLanguage(tsts.LanguageTypescript()))
@@ -128,7 +128,7 @@ var (
 			"var_spec": {"name", "value"}, "const_spec": {"name", "value"}},
 		scopes:     newSet("function_declaration", "method_declaration", "func_literal"),
 		sanitizers: regexp.MustCompile(`\b(filepath\.Base|path\.Base|strconv\.Atoi|strconv\.Parse\w+|url\.PathEscape|url\.QueryEscape|html\.EscapeString|template\.HTMLEscapeString)\(`),
-		sources:    regexp.MustCompile(`\b\w+\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(|\bos\.Args\b`),
+		sources:    regexp.MustCompile(`\b\w+\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
 	}
 	langJava = &language{
 		name:          "java",
@@ -144,7 +144,7 @@ var (
 		assigns:       map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"}},
 		scopes:        newSet("method_declaration", "constructor_declaration", "lambda_expression"),
 		sanitizers:    regexp.MustCompile(`\b(FilenameUtils\.getName|getFileName|Integer\.parseInt|Long\.parseLong|UUID\.fromString|encodeForHTML|HtmlUtils\.htmlEscape|StringEscapeUtils\.escape\w*)\(`),
-		sources:       regexp.MustCompile(`\.(getParameter|getParameterValues|getHeader|getQueryString|getPathInfo|getRequestURI|getCookies|getInputStream|getReader)\(|\bargs\[`),
+		sources:       regexp.MustCompile(`\.(getParameter|getParameterValues|getHeader|getQueryString|getPathInfo|getRequestURI|getCookies|getInputStream|getReader)\(`),
 		taintedParams: regexp.MustCompile(`@(RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam)\b`),
 	}
 	// Languages matched by line patterns only.

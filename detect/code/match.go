@@ -17,6 +17,18 @@ func (s *scan) matchTree(ms []*matcher) error {
 		return nil
 	}
 	src := []byte(whole)
+	ev := &evaluator{lang: s.lang, src: src}
+	if !ev.mayBeTainted() {
+		kept := ms[:0:0]
+		for _, m := range ms {
+			if !m.needsTaint {
+				kept = append(kept, m)
+			}
+		}
+		if ms = kept; len(ms) == 0 {
+			return nil
+		}
+	}
 	g := s.lang.grammar
 	p := s.d.parser(g)
 	defer s.d.release(g, p)
@@ -28,7 +40,7 @@ func (s *scan) matchTree(ms []*matcher) error {
 	root := tree.RootNode()
 	cursor := sitter.NewQueryCursor()
 	defer cursor.Close()
-	ev := &evaluator{lang: s.lang, src: src, root: root}
+	ev.root = root
 	c := s.d.combined[g]
 	cq, err := c.get()
 	if err != nil {
@@ -39,6 +51,12 @@ func (s *scan) matchTree(ms []*matcher) error {
 		wanted[m] = true
 	}
 	var lines []string
+	if added := s.frag.AddedLines(); len(added) > 0 {
+		// A reportable sink touches an added line, so the query need not
+		// visit code before the first or after the last.
+		start, end := lineOffset(whole, added[0]), lineOffset(whole, added[len(added)-1]+1)
+		cursor.SetByteRange(uint(start), uint(end))
+	}
 	matches := cursor.Matches(cq.q, root, src)
 	for qm := matches.Next(); qm != nil; qm = matches.Next() {
 		m := c.owner[qm.PatternIndex]
@@ -60,6 +78,20 @@ func (s *scan) matchTree(ms []*matcher) error {
 		s.report(m, start, end, int(node.StartPosition().Column)+1, lines[start-1])
 	}
 	return nil
+}
+
+// lineOffset returns the byte offset at which 1-based line n of text
+// starts, or len(text) past the end.
+func lineOffset(text string, n int) int {
+	off := 0
+	for line := 1; line < n; line++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		off += i + 1
+	}
+	return off
 }
 
 func (cq *compiledQuery) satisfied(ev *evaluator, qm *sitter.QueryMatch) bool {

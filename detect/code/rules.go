@@ -49,6 +49,9 @@ type matcher struct {
 	// runs all its queries for a grammar as one combined query (one pass
 	// over the tree instead of one per rule), compiled on first use.
 	query string
+	// needsTaint is set when every pattern of query requires request input
+	// (#tainted?), so files without any can skip it before parsing.
+	needsTaint bool
 	// Line matching.
 	pattern, not, context, notContext *regexp.Regexp
 	window                            int
@@ -258,6 +261,7 @@ func compileMatcher(r *rule, md config.CodeMatcher) (*matcher, error) {
 	}
 	if md.Query != "" {
 		m.query = md.Query
+		m.needsTaint = strings.Count(md.Query, "#tainted?") == topLevelPatterns(md.Query)
 		for _, l := range m.langs {
 			if len(grammars[l]) == 0 {
 				return nil, fmt.Errorf("language %s has no grammar for queries; use a pattern", l)
@@ -303,6 +307,40 @@ func compileAll(rs []*rule) error {
 		}
 	}
 	return nil
+}
+
+// topLevelPatterns counts the patterns of a query: the groups that open at
+// nesting depth zero, outside strings and comments.
+func topLevelPatterns(src string) int {
+	n, depth := 0, 0
+	inString, escaped, comment := false, false, false
+	for _, r := range src {
+		switch {
+		case comment:
+			comment = r != '\n'
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case r == '\\':
+				escaped = true
+			case r == '"':
+				inString = false
+			}
+		case r == '"':
+			inString = true
+		case r == ';':
+			comment = true
+		case r == '(' || r == '[':
+			if depth == 0 {
+				n++
+			}
+			depth++
+		case r == ')' || r == ']':
+			depth--
+		}
+	}
+	return n
 }
 
 func compileQuery(g *sitter.Language, src string) (*compiledQuery, error) {

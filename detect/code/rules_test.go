@@ -101,3 +101,16 @@ func TestRuleMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestTopLevelPatterns(t *testing.T) {
+	cases := map[string]int{
+		`(call) @a`: 1,
+		"(a (b) @x (#match? @x \"(\"))\n; (comment)\n[(c) (d)] @e": 2,
+		`((identifier) @x (#eq? @x "]"))`:                          1,
+	}
+	for src, want := range cases {
+		if got := topLevelPatterns(src); got != want {
+			t.Errorf("%q: %d patterns, want %d", src, got, want)
+		}
+	}
+}
