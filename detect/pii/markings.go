@@ -143,7 +143,7 @@ func lineMarking(line string, mode fileMode) marking {
 	}
 	t := strings.TrimSpace(line)
 	comment := false
-	for _, p := range []string{"//", "#", "/*", "*/", "*", "<!--", "--", ";", "%", "REM "} {
+	for _, p := range []string{"//", "#", "/*", "*/", "*", "<!--", "--", ";", "%", "REM ", `"""`, "'''"} {
 		if strings.HasPrefix(t, p) {
 			comment = true
 			t = strings.TrimSpace(strings.TrimPrefix(t, p))
@@ -155,7 +155,8 @@ func lineMarking(line string, mode fileMode) marking {
 	if m := metadataMarking(t); m != noMarking || mode == modeConfig && !comment {
 		return m
 	}
-	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, "-->"), "*/"))
+	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(t, "-->"), "*/"), `"""`))
+	t = stripTags(t)
 	t = strings.Trim(t, "*_#|>`~ \t")
 	if t == "" || !isUpper(t[0]) && t[0] != '[' {
 		return noMarking
@@ -189,6 +190,25 @@ func lineMarking(line string, mode fileMode) marking {
 		return noMarking
 	}
 	return levelOf(prefix)
+}
+
+// stripTags removes HTML tags wrapped round a banner: <p><b>SECRET</b></p>.
+func stripTags(t string) string {
+	for strings.HasPrefix(t, "<") {
+		i := strings.IndexByte(t, '>')
+		if i < 0 {
+			return t
+		}
+		t = t[i+1:]
+	}
+	for strings.HasSuffix(t, ">") {
+		i := strings.LastIndexByte(t, '<')
+		if i < 0 {
+			return t
+		}
+		t = t[:i]
+	}
+	return strings.TrimSpace(t)
 }
 
 // metadataMarking handles "Classification: OFFICIAL-SENSITIVE" style

@@ -23,6 +23,8 @@ func TestMarkingPositives(t *testing.T) {
 		{"docs/custom.xml", `<property name="MSIP_Label_3f2c1a4e-0000-4000-8000-000000000001_Name"><vt:lpwstr>Official Sensitive</vt:lpwstr></property>`, "official-sensitive"},
 		{"src/report.py", "# OFFICIAL-SENSITIVE\nimport os\n", "official-sensitive"},
 		{"src/main.go", "// SECRET\npackage main\n", "classified-secret"},
+		{"src/report.py", "\"\"\"OFFICIAL-SENSITIVE\"\"\"\nimport os\n", "official-sensitive"},
+		{"site/page.html", "<p class=\"banner\"><strong>OFFICIAL</strong></p>\n", "official"},
 		{"docs/minutes.md", "Official – Sensitive\n\nMinutes of the meeting.\n", "official-sensitive"},
 	}
 	for _, c := range cases {
