@@ -45,12 +45,11 @@ type scanner struct {
 	// comment is usually an author, a protocol name or a test value.
 	code bool
 	// lowLine (1-based, 0 for empty) and lowText cache lower-cased lines.
-	lowLine [2]int
-	lowText [2]string
-	lowNext int
-	// kindCache remembers keyKind per raw key: logs and fixtures repeat
-	// the same few keys on every line.
+	lowLine   [2]int
+	lowText   [2]string
+	lowNext   int
 	kindCache map[string]kind
+	cellBuf   []cell
 	// data is set for data files (logs, exports, dumps, mail), where
 	// "Name <address>" is a correspondent rather than an author.
 	data bool
@@ -155,28 +154,34 @@ func (s *scanner) readKeyed(i int) {
 	}
 	s.keyed[i] = true
 	line := s.lines[i]
-	var cells []cell
+	cells := s.cellBuf[:0]
 	switch {
 	case s.csvRow(i):
 		cells = s.csvCells(line)
 	case s.sqlCols != nil && (strings.HasPrefix(strings.TrimSpace(line), "(") || indexFold(line, "values") >= 0):
 		cells = s.sqlCells(line)
 	}
-	cells = append(cells, keyValues(line)...)
+	cells = s.keyValues(cells, line)
 	for _, c := range cells {
-		k, ok := s.kindCache[c.key]
-		if !ok {
-			k = keyKind(c.key)
-			if s.kindCache == nil {
-				s.kindCache = map[string]kind{}
-			}
-			s.kindCache[c.key] = k
+		if k := s.kindOf(c.key); k != "" {
+			s.keyedValue(i, c, k)
 		}
-		if k == "" {
-			continue
-		}
-		s.keyedValue(i, c, k)
 	}
+	s.cellBuf = cells[:0]
+}
+
+// kindOf is keyKind cached per raw key: logs and fixtures repeat the same
+// few keys on every line.
+func (s *scanner) kindOf(key string) kind {
+	k, ok := s.kindCache[key]
+	if !ok {
+		k = keyKind(key)
+		if s.kindCache == nil {
+			s.kindCache = map[string]kind{}
+		}
+		s.kindCache[key] = k
+	}
+	return k
 }
 
 func (s *scanner) keyedValue(i int, c cell, k kind) {
@@ -815,10 +820,10 @@ func (s *scanner) add(h hit) {
 	s.hits = append(s.hits, h)
 }
 
-// keyValues extracts key/value pairs from a line of JSON, YAML, a log,
-// a query string, keyword arguments or XML.
-func keyValues(line string) []cell {
-	var out []cell
+// keyValues appends to out the key/value pairs of a line of JSON, YAML, a
+// log, a query string, keyword arguments or XML whose key names a kind of
+// personal data; other values are not even read.
+func (s *scanner) keyValues(out []cell, line string) []cell {
 	for p := 0; p < len(line); p++ {
 		c := line[p]
 		if c != ':' && c != '=' && c != '>' {
@@ -828,7 +833,7 @@ func keyValues(line string) []cell {
 			continue
 		}
 		key, ok := keyBefore(line, p, c == '>')
-		if !ok {
+		if !ok || s.kindOf(key) == "" {
 			continue
 		}
 		q := p + 1
