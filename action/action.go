@@ -245,7 +245,7 @@ func (r *runner) track(ctx context.Context, plan *Plan, rep *report.Report) erro
 		return nil
 	}
 	rep.Errors = append(rep.Errors, err.Error())
-	note := "No tracking issue could be opened, so this check fails until the incident is recorded by hand or the run is repeated with a token that may write issues."
+	note := "The incident could not be fully tracked on GitHub (the error above says why), so this check fails; rerun it once GitHub and the token's issues: write permission allow."
 	if r.ev.Fork {
 		note = "No tracking issue could be opened: pull requests from forks get a read-only token. The findings above still fail this check; a maintainer should open the incident."
 	}

@@ -25,9 +25,10 @@ func escapeData(s string) string {
 }
 
 // escapeProperty escapes a command property value (file, title…), where ":"
-// and "," are also syntax.
+// and "," are also syntax. The value is otherwise kept as is: a file
+// property must name the real path for GitHub to place the annotation.
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(report.Sanitize(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // breakSeparators puts a zero-width space between two colons: a reader sees
@@ -64,7 +65,7 @@ func Annotation(f *finding.Finding) string {
 		}
 	}
 	title := fmt.Sprintf("aiguard %s %s: %s", f.Severity, f.Category, f.Title)
-	props = append(props, "title="+escapeProperty(title))
+	props = append(props, "title="+escapeProperty(report.Sanitize(title)))
 	return "::" + annotationLevel(f.Severity) + " " + strings.Join(props, ",") + "::" + escapeData(report.ResultMessage(f))
 }
 

@@ -91,7 +91,7 @@ func (p *Planner) Plan(ctx context.Context, ev *Event) (*Plan, error) {
 		return nil, eventErr("range %q must not start with '-'", p.RangeInput)
 	}
 	pl.Mode, pl.Range = scan.ModeHistory, p.RangeInput
-	if err := p.complete(ctx, pl.Range, nil); err != nil {
+	if err := p.complete(ctx, pl.Range, ""); err != nil {
 		return nil, err
 	}
 	return pl, nil
@@ -114,10 +114,14 @@ func (p *Planner) push(ctx context.Context, ev *Event, prod []string) (*Plan, er
 		}
 		// A force push can leave "before" unreachable from "after", or
 		// not in the clone at all; fetching it is not always possible.
-		if err := p.have(ctx, ev.Base, nil); err == nil && p.isAncestor(ctx, ev.Base, ev.Head) {
+		switch {
+		case p.have(ctx, ev.Base, nil) != nil:
+			pl.Notes = append(pl.Notes, fmt.Sprintf("the previous head %.12s is not in the clone (force push?)", ev.Base))
+		case p.isAncestor(ctx, ev.Base, ev.Head):
 			return pl, p.rangeOf(ctx, pl, ev.Base, ev.Head, refs)
+		default:
+			pl.Notes = append(pl.Notes, fmt.Sprintf("force push: %.12s is not an ancestor of %.12s", ev.Base, ev.Head))
 		}
-		pl.Notes = append(pl.Notes, fmt.Sprintf("force push: %.12s is not an ancestor of %.12s", ev.Base, ev.Head))
 	}
 	// A new branch (before is zero) or a force push: scan what the branch
 	// has that the default branch does not.
@@ -159,7 +163,7 @@ func (p *Planner) rangeOf(ctx context.Context, pl *Plan, base, head string, refs
 		return err
 	}
 	pl.Range = base + ".." + head
-	return p.complete(ctx, pl.Range, refs)
+	return p.complete(ctx, pl.Range, head)
 }
 
 // production is the team's production branches plus the default branch.
@@ -201,8 +205,9 @@ func (p *Planner) have(ctx context.Context, sha string, refs []string) error {
 	if p.present(ctx, sha) {
 		return nil
 	}
-	if len(refs) > 0 {
-		p.fetch(ctx, append([]string{"fetch", "--no-tags", "--quiet", p.remote()}, refs...)...)
+	// One refspec at a time: a fetch with one missing ref fetches nothing.
+	for _, ref := range refs {
+		p.fetch(ctx, "fetch", "--no-tags", "--quiet", p.remote(), ref)
 		if p.present(ctx, sha) {
 			return nil
 		}
@@ -242,15 +247,20 @@ func (p *Planner) shallow(ctx context.Context) bool {
 
 // complete deepens a shallow clone until rng no longer reaches its
 // shallow boundary, or fails: a scan of part of the range would report "no
-// findings" for history it never read.
-func (p *Planner) complete(ctx context.Context, rng string, refs []string) error {
+// findings" for history it never read. tip is the commit to deepen from
+// ("" for the remote's configured branches).
+func (p *Planner) complete(ctx context.Context, rng, tip string) error {
+	args := []string{p.remote()}
+	if tip != "" {
+		args = append(args, tip)
+	}
 	for _, n := range deepenSteps {
 		cut, err := p.cutByShallow(ctx, rng)
 		if err != nil || !cut {
 			return err
 		}
 		p.logf("aiguard: the checkout is shallow; fetching %d more commits of history", n)
-		p.fetch(ctx, append([]string{"fetch", "--no-tags", "--quiet", "--deepen=" + fmt.Sprint(n), p.remote()}, refs...)...)
+		p.fetch(ctx, append([]string{"fetch", "--no-tags", "--quiet", "--deepen=" + fmt.Sprint(n)}, args...)...)
 	}
 	cut, err := p.cutByShallow(ctx, rng)
 	if err != nil || !cut {

@@ -11,6 +11,7 @@ import (
 
 	_ "github.com/aiguard/aiguard/action"
 	"github.com/aiguard/aiguard/cli"
+	_ "github.com/aiguard/aiguard/hook"
 )
 
 func main() {
