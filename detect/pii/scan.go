@@ -211,7 +211,7 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 		}
 	case kPhone:
 		if numeric && len(d) >= 10 && len(d) <= 13 && ukPhone(v) {
-			add(kPhone, d, true, finding.High)
+			add(kPhone, d, mobile(d), finding.High)
 		}
 	case kNHS:
 		if numeric && validNHS(d) {
@@ -446,7 +446,8 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 		return add(kUTR, true, finding.High)
 	case (n == 10 || n == 11) && d[0] == '0' || intl && n >= 12 && n <= 14:
 		if (s.context(i, col, kPhone) || spaced || intl) && ukPhone(raw) {
-			return add(kPhone, s.context(i, col, kPhone), finding.Medium)
+			strong := s.context(i, col, kPhone) && mobile(d) && !hasAnyFold(around(line, col), orgWords)
+			return add(kPhone, strong, finding.Medium)
 		}
 	case n >= 13 && n <= 19 && validCard(d) && (s.context(i, col, kCard) || spaced && cardGroups(raw)):
 		return add(kCard, true, confOf(s.context(i, col, kCard)))
@@ -466,6 +467,16 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 func timeFollows(line string, q int) bool {
 	return q+3 < len(line) && (line[q] == ' ' || line[q] == 'T') && isDigit(line[q+1]) && isDigit(line[q+2]) && line[q+3] == ':'
 }
+
+// mobile reports a UK mobile number (07, +44 7, 0044 7). Landlines are
+// mostly businesses' and count only next to a person's name.
+func mobile(d string) bool {
+	d = strings.TrimPrefix(strings.TrimPrefix(d, "00"), "44")
+	return strings.HasPrefix(d, "07") || strings.HasPrefix(d, "7")
+}
+
+// orgWords mark a line as an organisation's contact details.
+var orgWords = []string{" ltd", "limited", " plc", " llp", " inc", "council", "trust", "university", "office", "reception", "switchboard", "helpline"}
 
 func confOf(ctx bool) finding.Confidence {
 	if ctx {
