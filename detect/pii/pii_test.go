@@ -177,6 +177,15 @@ func TestNegatives(t *testing.T) {
 		"code words":               {"a.go", "clientSecret := os.Getenv(\"CLIENT_SECRET\")\nconst TOP_SECRET Level = 3\n"},
 		"placeholder nino":         {"a.md", "NI number: AB 12 34 56 C"},
 		"john doe":                 {"a.json", `{"name": "John Doe", "dob": "01/01/1980"}`},
+		"lone email in code":       {"a.go", `sendTo("` + strings.ToLower(f) + `.` + strings.ToLower(l) + `@gmail.com")`},
+		"service account":          {"sa.json", `{"client_email": "deployer@my-project.iam.gserviceaccount.com"}`},
+		"url userinfo":             {"a.md", "git clone https://deploy:token@gitlab.com/group/repo.git"},
+		"context inside word":      {"a.txt", "private key 123456789 company span 4539 1488"},
+		"business contact":         {"office.md", "Acme Widgets Ltd, 1 Park Row, Leeds LS1 5AB. Tel: 0113 243 1234. Email: enquiries@acmewidgets.co.uk"},
+		"ids that look right":      {"ids.json", `{"order_id": "07911123456", "account_id": 44123456789, "trace": "4857773456"}`},
+		"metrics csv":              {"metrics.csv", "date,region,sales\n2024-01-01,North,123456\n2024-01-02,South,654321\n"},
+		"doc example email":        {"api.json", `"description": "The member, for example ` + strings.ToLower(f) + `.` + strings.ToLower(l) + `@gmail.com"`},
+		"hex dump":                 {"dump.txt", "00000010  6f 70 65 6e 73 73 68 2e  63 6f 6d 00 00 00 00 00  |olivia.t@gmail.co|"},
 	}
 	for name, c := range cases {
 		if fs := run(t, c[0], c[1]); len(fs) != 0 {
