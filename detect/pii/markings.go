@@ -125,14 +125,25 @@ func findMarkings(text string, mode fileMode) (marking, int) {
 		return noMarking, 0
 	}
 	best, bestLine := noMarking, 0
+	total := strings.Count(text, "\n") + 1
 	forEachLine(text, func(n int, line string) bool {
-		if m := lineMarking(line, mode); m > best {
+		m := lineMarking(line, mode)
+		// In code and configuration a banner comment counts only as a
+		// file header or footer, where protective markings go; elsewhere
+		// "# SECRET" is a section label. Metadata properties count anywhere.
+		if m != noMarking && mode != modeDoc && n > edgeLines && n <= total-edgeLines && metadataMarking(strings.TrimSpace(line)) == noMarking {
+			m = noMarking
+		}
+		if m > best {
 			best, bestLine = m, n
 		}
 		return best < markSecret
 	})
 	return best, bestLine
 }
+
+// edgeLines is how near the top or bottom of a code file a banner must be.
+const edgeLines = 5
 
 // lineMarking classifies one line: a banner (the marking alone, perhaps in
 // a comment or markdown decoration), a subject-style prefix

@@ -49,6 +49,7 @@ func TestMarkingNegatives(t *testing.T) {
 		{"scripts/run.sh", "#SECRET=\"\"\nexport SECRET=abc\n"},
 		{"docs/policy.md", "The Government Security Classifications policy defines OFFICIAL, SECRET and TOP SECRET.\n"},
 		{"app/config.yaml", "classification: secret\n"},
+		{"deploy/app.env", "A=1\nB=2\nC=3\nD=4\nE=5\n# SECRET\nAPI_KEY=x\nF=6\nG=7\nH=8\nI=9\nJ=10\n"},
 		{"docs/guide.md", "## Secret\n\nStore it in the vault.\n\nOfficial\n"},
 	}
 	for _, c := range cases {

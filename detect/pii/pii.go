@@ -61,7 +61,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)], data: dataExts[ext]}
 	s.nhsFile = strings.Contains(frag.Text, "NHS") || strings.Contains(frag.Text, "nhs")
 	s.dobFile = strings.Contains(frag.Text, "birth") || strings.Contains(frag.Text, "Birth") || strings.Contains(frag.Text, "dob") ||
-		strings.Contains(frag.Text, "DOB") || strings.Contains(frag.Text, "Dob")
+		strings.Contains(frag.Text, "DOB") || strings.Contains(frag.Text, "Dob") || strings.Contains(frag.Text, "born")
 	s.setupCSV(frag, ext)
 	s.run()
 	if len(s.hits) == 0 {

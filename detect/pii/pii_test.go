@@ -90,6 +90,8 @@ func positives() []planted {
 		"pii-email", "single-record", []string{"email", "name"}, []string{email}})
 	add(planted{"word dob", "hr/record.yaml", "surname: " + l + "\ndate_of_birth: 14 March 1985\n",
 		"pii-date-of-birth", "single-record", []string{"date-of-birth", "name"}, []string{"14 March 1985"}})
+	add(planted{"word dob in prose", "notes/intake.md", "Mr " + l + " was born on 3 May 1961 in Leeds.\n",
+		"pii-date-of-birth", "single-record", []string{"date-of-birth", "name"}, []string{"3 May 1961"}})
 	return ps
 }
 

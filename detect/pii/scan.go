@@ -69,10 +69,14 @@ func (s *scanner) run() {
 	anchors := make([]bool, len(s.lines))
 	s.keyed = make([]bool, len(s.lines))
 	for i, line := range s.lines {
-		if s.sqlState(line) || s.csvRow(i) || candidate(line) || s.dobFile && hasAnyFold(line, dobKeyWords) {
+		dobLine := s.dobFile && hasAnyFold(line, dobKeyWords)
+		if s.sqlState(line) || s.csvRow(i) || candidate(line) || dobLine {
 			before := len(s.hits)
 			s.readKeyed(i)
 			s.readFree(i, line)
+			if dobLine {
+				s.freeWordDate(i, line)
+			}
 			anchors[i] = len(s.hits) > before
 		}
 	}
@@ -89,7 +93,20 @@ func (s *scanner) run() {
 	}
 }
 
-var dobKeyWords = []string{"birth", "dob"}
+var dobKeyWords = []string{"birth", "dob", "born"}
+
+// freeWordDate finds a birth date written with a month name in free text
+// ("born on 14 March 1985") on a line that talks about birth dates.
+func (s *scanner) freeWordDate(i int, line string) {
+	words := strings.Fields(line)
+	for j := 0; j+3 <= len(words); j++ {
+		if cand := strings.Join(words[j:j+3], " "); wordDate(strings.Trim(cand, ".,;:()\"'"), s.now) {
+			col := strings.Index(line, words[j])
+			s.add(hit{kind: kDOB, line: i + 1, col: col, val: cand, conf: finding.Medium})
+			return
+		}
+	}
+}
 
 // candidate is the cheap pre-filter: a line is read closely only if it has
 // an '@', a run of six or more digits (allowing separators), a dotted quad,
@@ -763,7 +780,7 @@ func (s *scanner) readNames(i int, line string) {
 		}
 		sur := word(line, next)
 		title := w == "Mr" || w == "Mrs" || w == "Ms" || w == "Miss" || w == "Dr" || w == "Mx"
-		if (title || firstNames[w]) && len(sur) >= 2 && !nameStopWords[sur] && !nameStopWords[w] && isNameWord(sur) {
+		if (title || firstNames[w] && !nameStopWords[w]) && len(sur) >= 2 && !nameStopWords[sur] && isNameWord(sur) {
 			s.add(hit{kind: kName, line: i + 1, col: p, val: w + " " + sur, conf: finding.Low})
 			p = next + len(sur)
 		}
