@@ -113,7 +113,10 @@ var configExts = setOf(".yml", ".yaml", ".json", ".env", ".ini", ".toml", ".prop
 
 // findMarkings returns the highest marking used as a marking in text and
 // the 1-based text line of its first occurrence.
-func findMarkings(text string, mode fileMode) (marking, int) {
+//
+// fileLine maps a text line to its file line; whole says whether text is the
+// complete file, without which only a header can be recognised in code.
+func findMarkings(text string, mode fileMode, fileLine func(int) int, whole bool) (marking, int) {
 	found := false
 	for _, w := range markingWords {
 		if strings.Contains(text, w) {
@@ -131,7 +134,8 @@ func findMarkings(text string, mode fileMode) (marking, int) {
 		// In code and configuration a banner comment counts only as a
 		// file header or footer, where protective markings go; elsewhere
 		// "# SECRET" is a section label. Metadata properties count anywhere.
-		if m != noMarking && mode != modeDoc && n > edgeLines && n <= total-edgeLines && metadataMarking(strings.TrimSpace(line)) == noMarking {
+		edge := fileLine(n) <= edgeLines || whole && n > total-edgeLines
+		if m != noMarking && mode != modeDoc && !edge && metadataMarking(strings.TrimSpace(line)) == noMarking {
 			m = noMarking
 		}
 		if m > best {

@@ -1,6 +1,12 @@
 package pii
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/aiguard/aiguard/config"
+	"github.com/aiguard/aiguard/detect"
+)
 
 func TestMarkingPositives(t *testing.T) {
 	cases := []struct{ path, text, class string }{
@@ -32,6 +38,20 @@ func TestMarkingPositives(t *testing.T) {
 		if len(fs) != 1 || fs[0].Class != c.class {
 			t.Errorf("%s %q: want one %s finding, got %v", c.path, c.text, c.class, rules(fs))
 		}
+	}
+}
+
+// TestMarkingInDiff checks that a banner comment added to the middle of a
+// code file is a section label, while one added as the file header counts.
+func TestMarkingInDiff(t *testing.T) {
+	d := New(config.PersonalData{BulkThreshold: 10})
+	mid := detect.NewDiffFragment("app/settings.py", detect.StageHistory, nil, "# SECRET\nTOKEN = env('TOKEN')", []int{40, 41}, nil)
+	if fs, _ := d.Detect(context.Background(), mid); len(fs) != 0 {
+		t.Errorf("mid-file comment reported: %v", rules(fs))
+	}
+	top := detect.NewDiffFragment("app/settings.py", detect.StageHistory, nil, "# OFFICIAL-SENSITIVE\nimport os", []int{1, 2}, nil)
+	if fs, _ := d.Detect(context.Background(), top); len(fs) != 1 || fs[0].StartLine != 1 {
+		t.Errorf("header marking not reported at line 1: %v", rules(fs))
 	}
 }
 

@@ -50,7 +50,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	} else if configExts[ext] {
 		mode = modeConfig
 	}
-	if m, line := findMarkings(frag.Text, mode); m != noMarking {
+	if m, line := findMarkings(frag.Text, mode, frag.FileLine, frag.AddedLines() == nil); m != noMarking {
 		out = append(out, d.markingFinding(frag, m, line))
 	}
 	base := strings.ToLower(path.Base(frag.Path))
