@@ -615,8 +615,11 @@ func (s *scanner) freeEmail(i int, line string, p int) {
 		z++
 	}
 	addr := strings.TrimRight(line[a:z], ".-")
-	if s.noEmail || a == p || len(addr) < 6 || hasAnyFold(around(line, a), attributionWords) || s.attributionNear(i) ||
-		hasAnyFold(around(line, a), exampleWords) || hexDump(line) || docKey(line) {
+	if s.noEmail || a == p || len(addr) < 6 {
+		return
+	}
+	if low := around(s.lower(i), a); containsAny(low, attributionWords) || containsAny(low, exampleWords) ||
+		s.attributionNear(i) || hexDump(line) || docKey(line) {
 		return
 	}
 	// "Name <address>" outside data files is a git identity (authors,
@@ -664,6 +667,7 @@ func docKey(line string) bool {
 // column cuts words at random.
 func hexDump(line string) bool {
 	pairs := 0
+	line = line[:min(len(line), 80)]
 	for i := 0; i+2 < len(line) && pairs < 8; i++ {
 		if line[i] == ' ' && isHex(line[i+1]) && i+3 < len(line) && isHex(line[i+2]) && line[i+3] == ' ' {
 			pairs++
@@ -904,7 +908,7 @@ func keyBefore(line string, p int, tag bool) (string, bool) {
 		e--
 	}
 	b := e
-	for b > 0 && (isAlnum(line[b-1]) || line[b-1] == '_' || line[b-1] == '-' || line[b-1] == '.') {
+	for b > 0 && e-b <= 40 && (isAlnum(line[b-1]) || line[b-1] == '_' || line[b-1] == '-' || line[b-1] == '.') {
 		b--
 	}
 	if b == e || !isAlpha(line[b]) || e-b > 40 {
