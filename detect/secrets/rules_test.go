@@ -87,7 +87,7 @@ func TestRulesPositiveAndNegative(t *testing.T) {
 			for _, f := range pos {
 				assertSafe(t, f)
 				if f.RuleID == c.rule && c.wantSecret != "" && f.Secret != c.wantSecret {
-					t.Errorf("secret is %q, want the generated value", finding_redacted(f.Secret))
+					t.Errorf("secret is %q, want the generated value", masked(f.Secret))
 				}
 			}
 			if neg := scan(t, d, c.path, c.neg); hasRule(neg, c.rule) {
@@ -113,8 +113,8 @@ func TestRulesPositiveAndNegative(t *testing.T) {
 	}
 }
 
-// finding_redacted keeps test failure output free of generated secrets too.
-func finding_redacted(s string) string {
+// masked keeps test failure output free of generated secrets too.
+func masked(s string) string {
 	if len(s) < 4 {
 		return "****"
 	}
