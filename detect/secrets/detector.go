@@ -81,15 +81,24 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		glf.CommitSHA = frag.Commit.SHA
 	}
 	var out []finding.Finding
-	seen := map[string]bool{}
+	// One secret on one line is one finding: when several rules (or the
+	// escaped and unescaped texts) match it, keep the most specific rule.
+	at := map[string]int{}
 	for _, text := range variants(frag) {
 		glf.Raw = text
 		for _, g := range d.gl.DetectContext(ctx, glf) {
 			f, ok := d.convert(frag, g)
-			if !ok || seen[f.Fingerprint+strconv.Itoa(f.StartLine)] {
+			if !ok {
 				continue
 			}
-			seen[f.Fingerprint+strconv.Itoa(f.StartLine)] = true
+			key := strconv.Itoa(f.StartLine) + "\x00" + f.Secret
+			if i, dup := at[key]; dup {
+				if specificity(f) > specificity(out[i]) {
+					out[i] = f
+				}
+				continue
+			}
+			at[key] = len(out)
 			out = append(out, f)
 		}
 	}
@@ -179,6 +188,18 @@ func (d *Detector) ignored(frag *detect.Fragment, rule string, line int) bool {
 		return true
 	}
 	return frag.Commit != nil && d.ignore[frag.Commit.SHA+":"+global]
+}
+
+// specificity ranks rules that matched the same secret: a provider rule
+// beats a named generic rule, which beats gitleaks' catch-all.
+func specificity(f finding.Finding) int {
+	switch {
+	case f.Class != "generic":
+		return 2
+	case f.RuleID != "generic-api-key":
+		return 1
+	}
+	return 0
 }
 
 func isGeneric(rule string) bool {
