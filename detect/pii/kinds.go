@@ -186,7 +186,9 @@ var roleLocalParts = setOf("noreply", "no-reply", "donotreply", "do-not-reply", 
 	"notification", "alerts", "alert", "newsletter", "news", "legal", "compliance", "dpo", "gdpr", "finance",
 	"payments", "invoices", "orders", "bookings", "reception", "general", "mailer-daemon", "bounce", "bounces",
 	"it", "itsupport", "servicedesk", "dataprotection", "foi", "complaints", "partners", "community", "opensource",
-	"oss", "maintainers", "developers", "engineering", "business", "pr", "events", "membership", "editor", "test", "tests", "testing", "user", "username", "someone",
+	"oss", "maintainers", "developers", "engineering", "business", "pr", "events", "membership", "editor",
+	"director", "ceo", "cto", "cio", "ciso", "manager", "secretary", "chair", "chairman", "headteacher", "principal",
+	"registrar", "clerk", "reception", "headoffice", "board", "governors", "test", "tests", "testing", "user", "username", "someone",
 	"somebody", "example", "foo", "bar", "baz", "me", "you", "name", "email", "your.name", "yourname", "your.email",
 	"youremail", "firstname.lastname", "first.last", "firstname", "john.doe", "jane.doe", "johndoe", "janedoe",
 	"j.doe", "jdoe", "nobody", "anonymous", "null", "none", "demo", "sample", "placeholder", "changeme", "bot",
@@ -214,7 +216,8 @@ var notCountryTLDs = setOf("js", "py", "go", "rb", "sh", "md", "ts", "cs", "rs",
 // contact addresses are published deliberately.
 var attributionWords = []string{"author", "maintainer", "copyright", "(c)", "©", "signed-off-by", "co-authored-by",
 	"reviewed-by", "reported-by", "acked-by", "tested-by", "suggested-by", "contributor", "committer", "credits",
-	"packager", "developer", "owner", "mailto:", "contact us", "email us", "report", "license", "licence",
+	"packager", "developer", "owner", "mailto:", "contact us", "email us", "report bug", "report issue", "report security",
+	"report vulnerab", "report a ", "report it", "report any", "report problem", "bug report", "license", "licence",
 	"updated by", "written by", "compiled by", "created by", "maintained by", "edited by", "thanks", "courtesy"}
 
 // attributionFiles are files whose purpose is to list people's contacts or

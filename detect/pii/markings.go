@@ -135,7 +135,7 @@ func findMarkings(text string, mode fileMode, fileLine func(int) int, whole bool
 		// file header or footer, where protective markings go; elsewhere
 		// "# SECRET" is a section label. Metadata properties count anywhere.
 		edge := fileLine(n) <= edgeLines || whole && n > total-edgeLines
-		if m != noMarking && mode != modeDoc && !edge && metadataMarking(strings.TrimSpace(line)) == noMarking {
+		if m != noMarking && !edge && (mode != modeDoc && metadataMarking(strings.TrimSpace(line)) == noMarking || mode == modeDoc && heading(line)) {
 			m = noMarking
 		}
 		if m > best {
@@ -148,6 +148,18 @@ func findMarkings(text string, mode fileMode, fileLine func(int) int, whole bool
 
 // edgeLines is how near the top or bottom of a code file a banner must be.
 const edgeLines = 5
+
+// heading reports a markdown heading. A marking written as a heading is a
+// banner at the top or bottom of a document; in the body it names a section
+// ("## SECRET" in a page listing Kubernetes kinds).
+func heading(line string) bool {
+	t := strings.TrimLeft(line, " \t")
+	return strings.HasPrefix(t, "#")
+}
+
+// mailPrefixes are the header and reply prefixes before an email subject
+// that starts with a marking.
+var mailPrefixes = []string{"subject:", "re:", "fw:", "fwd:"}
 
 // lineMarking classifies one line: a banner (the marking alone, perhaps in
 // a comment or markdown decoration), a subject-style prefix
@@ -173,6 +185,13 @@ func lineMarking(line string, mode fileMode) marking {
 	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(t, "-->"), "*/"), `"""`))
 	t = stripTags(t)
 	t = strings.Trim(t, "*_#|>`~ \t")
+	if mode == modeDoc {
+		for _, p := range mailPrefixes {
+			if len(t) > len(p) && strings.EqualFold(t[:len(p)], p) {
+				t = strings.TrimLeft(t[len(p):], " \t")
+			}
+		}
+	}
 	if t == "" || !isUpper(t[0]) && t[0] != '[' {
 		return noMarking
 	}

@@ -1041,7 +1041,9 @@ func splitCells(line string, delim byte) []cell {
 				}
 				continue
 			}
-			if c == '"' || c == '\'' {
+			// A quote opens a quoted cell only at its start: inside a
+			// value it is an apostrophe (O'Donnell).
+			if (c == '"' || c == '\'') && strings.TrimLeft(line[start:i], " ") == "" {
 				quote = c
 				continue
 			}
