@@ -158,7 +158,7 @@ func keyKind(key string) kind {
 // contextWords are the words near a short or checksum-less value that say
 // what it is, for values found in free text rather than under a key.
 var contextWords = map[kind][]string{
-	kNHS:      {"nhs"},
+	kNHS:      {"nhs", "patient", "health and care number", "h&c number"},
 	kNINO:     {"national insurance", "nino", "ni number", "ni no"},
 	kUTR:      {"utr", "unique taxpayer", "tax reference", "self assessment"},
 	kVAT:      {"vat"},
@@ -167,7 +167,7 @@ var contextWords = map[kind][]string{
 	kSortCode: {"sort code", "sort-code", "sortcode"},
 	kAccount:  {"account", "acc no", "a/c"},
 	kCard:     {"card", "visa", "mastercard", "amex", "pan", "credit", "debit", "payment"},
-	kPhone:    {"phone", "tel", "mobile", "mob", "call", "contact", "sms", "whatsapp", "cell"},
+	kPhone:    {"phone", "tel", "mobile", "mob", "call", "contact", "sms", "whatsapp", "cell", "callback", "call back", "rang", "ring", "text"},
 	kDOB:      {"dob", "d.o.b", "birth", "born", "bday", "birthday"},
 	kIBAN:     {"iban"},
 }

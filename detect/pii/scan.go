@@ -280,6 +280,11 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 			add(kIP, v, false, finding.Low)
 		}
 	case kUser:
+		// A patient identifier that passes the NHS number's checks is one.
+		if numeric && strings.Contains(key, "patient") && validNHS(d) {
+			add(kNHS, d, true, finding.High)
+			return
+		}
 		add(kUser, v, false, finding.Low)
 	case kHealth:
 		if hasLetters(v) {
@@ -457,7 +462,7 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 	}
 	intl := raw[0] == '+' || strings.HasPrefix(d, "0044") && len(d) >= 13
 	switch {
-	case n == 10 && validNHS(d) && (s.context(i, col, kNHS) || s.nhsFile && (len(seps) == 0 || len(seps) == 2 && groupSizes(raw, 3, 3, 4))):
+	case n == 10 && validNHS(d) && !containsAny(around(s.lower(i), col), chiWords) && (s.context(i, col, kNHS) || s.nhsFile && (len(seps) == 0 || len(seps) == 2 && groupSizes(raw, 3, 3, 4))):
 		return add(kNHS, true, confOf(s.context(i, col, kNHS)))
 	case n == 10 && validUTR(d) && s.context(i, col, kUTR):
 		return add(kUTR, true, finding.High)
@@ -479,6 +484,10 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 	}
 	return false
 }
+
+// chiWords name Scotland's Community Health Index number, which shares the
+// NHS number's check digit but is a different identifier.
+var chiWords = []string{"chi"}
 
 // timeFollows reports " 10:" or "T10:" at q, the time part of a timestamp.
 func timeFollows(line string, q int) bool {
@@ -784,12 +793,59 @@ func (s *scanner) readNames(i int, line string) {
 		}
 		sur := word(line, next)
 		title := w == "Mr" || w == "Mrs" || w == "Ms" || w == "Miss" || w == "Dr" || w == "Mx"
-		if (title || firstNames[w] && !nameStopWords[w]) && len(sur) >= 2 && !nameStopWords[sur] && isNameWord(sur) {
+		known := title || firstNames[w] && !nameStopWords[w]
+		if !known {
+			sur = strings.TrimSuffix(sur, ".")
+			end := next + len(sur)
+			known = properName(w) && properName(sur) && !hasAnyFold(line, orgWords) &&
+				(personCue(s.lower(i)[max(0, p-24):p]) || strings.HasPrefix(line[end:], " (") || strings.HasPrefix(line[end:], " <"))
+		}
+		if known && len(sur) >= 2 && !nameStopWords[sur] && isNameWord(sur) {
 			s.add(hit{kind: kName, line: i + 1, col: p, val: w + " " + sur, conf: finding.Low})
 			p = next + len(sur)
 		}
 	}
 }
+
+// properName accepts a capitalised word that may be part of a name: not in
+// capitals, not a word that starts sentences, places or organisations.
+func properName(w string) bool {
+	return len(w) >= 2 && isUpper(w[0]) && isLower(w[len(w)-1]) && isNameWord(w) && !nameStopWords[w] && !notNameWords[w]
+}
+
+// personCue reports text that ends with a word introducing a person
+// ("Customer", "Patient:", "Deliver to"), given in lower case.
+func personCue(before string) bool {
+	before = strings.TrimRight(before, " \t:,-(")
+	for _, c := range personCues {
+		if strings.HasSuffix(before, c) && (len(before) == len(c) || !isAlpha(before[len(before)-len(c)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+var personCues = []string{"patient", "customer", "client", "caller", "driver", "employee", "member", "applicant",
+	"claimant", "tenant", "resident", "pupil", "student", "passenger", "deliver to", "ship to", "send to", "name",
+	"account of", "affected", "complainant", "dear", "holder", "candidate", "victim", "witness", "parent", "guardian",
+	"next of kin", "contact", "user", "colleague", "staff member", "subject", "mother", "father", "son", "daughter",
+	"wife", "husband", "partner", "spoke to", "called", "named", "attn", "recipient", "policyholder", "borrower"}
+
+// notNameWords are capitalised words that pair with another to look like a
+// name but name a place, an organisation, a date or a field.
+var notNameWords = setOf(strings.Fields(`The This That These Those There Then When Where What Which While Please Our Your
+	Their His Her Its New Old North South East West Upper Lower Great Little Saint St January February March April
+	June July August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+	Team Support Services Service Energy Group Ltd Limited Bank Council Hospital Surgery Centre Center House Road
+	Avenue Park Row Office Department Ministry University College School Trust Company Health Care Clinic Practice
+	Account Accounts Order Orders Ticket Incident Email Phone Mobile Address Date Birth Number Reference Home Street
+	Lane Close Drive Way Court Place Square Green Hill Gardens Terrace Crescent Grove Mews Walk View Building Floor
+	Suite Unit Estate Centre Station Airport Church Chapel Hall Farm Manor Lodge Cottage Mill Bridge Cross Gate
+	Kingdom England Scotland Wales Ireland Britain London Leeds Manchester Bristol Cardiff Glasgow Edinburgh
+	Birmingham Liverpool Sheffield Newcastle Nottingham Norwich York Oxford Cambridge Data Protection Privacy Policy
+	Security Systems Solutions Digital Technology Technologies Software Cloud Platform Network Networks Media Medical
+	Insurance Finance Financial Capital Holdings International Global National Regional Local Public Private
+	Express Mail Post Royal Direct Online Web App Api Server Client Admin Manager Director Officer Head Chief`)...)
 
 func word(s string, p int) string {
 	q := p
