@@ -161,6 +161,36 @@ var singleTemplates = []struct {
 	{"health ticket", "special-category", func(p person, _ *rand.Rand) (string, string) {
 		return "support/ticket-991.txt", "Caller " + p.name() + " (mobile " + p.mobile + ") asked us to note her epilepsy diagnosis on the account.\n"
 	}},
+	{"slack paste", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "docs/support/escalations.md", "> **dave** 10:42: can you check " + p.name() + "'s account? mobile is " + p.mobile + ", she says the direct debit failed\n> **sam** 10:44: on it\n"
+	}},
+	{"issue prose email", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "docs/bugs/BUG-2231.md", "## Steps to reproduce\n\n1. Log in as " + p.email + " (prod account)\n2. Open billing\n3. Observe the 500 error\n"
+	}},
+	{"xml export", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "integration/samples/customer.xml", "<?xml version=\"1.0\"?>\n<Customer>\n  <FullName>" + p.name() + "</FullName>\n  <Email>" + p.email + "</Email>\n  <DateOfBirth>" + p.isoDOB + "</DateOfBirth>\n</Customer>\n"
+	}},
+	{"env phone", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "deploy/.env.production", "APP_ENV=production\nSMS_FROM=AcmeAlerts\nONCALL_MOBILE=" + strings.ReplaceAll(p.mobile, " ", "") + "\nLOG_LEVEL=warn\n"
+	}},
+	{"go test struct", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "internal/users/store_test.go", "package users\n\nvar fixture = User{\n\tName:  \"" + p.name() + "\",\n\tEmail: \"" + p.email + "\",\n\tPhone: \"" + p.mobile + "\",\n}\n"
+	}},
+	{"fhir patient", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "test/fhir/patient.json", "{\n  \"resourceType\": \"Patient\",\n  \"identifier\": [\n    {\n      \"system\": \"https://fhir.nhs.uk/Id/nhs-number\",\n      \"value\": \"" + p.nhs + "\"\n    }\n  ],\n  \"name\": [{\"family\": \"" + p.last + "\", \"given\": [\"" + p.first + "\"]}],\n  \"birthDate\": \"" + p.isoDOB + "\"\n}\n"
+	}},
+	{"mail signature", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "support/thread-8812.txt", "Hi team,\n\nThe export still fails for me.\n\nThanks,\n" + p.first + "\nMob: " + p.mobile + "\n"
+	}},
+	{"sql update", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "db/fixes/2024-06-fix-email.sql", "-- ticket 5521: customer changed address\nUPDATE customers SET email = '" + p.email + "', postcode = '" + p.postcode + "' WHERE id = 88213;\n"
+	}},
+	{"pan in error log", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "logs/gateway-error.log", "2024-06-04 11:02:13 ERROR tokenise failed: invalid PAN " + p.card + " (issuer timeout)\n"
+	}},
+	{"jest snapshot", "single-record", func(p person, _ *rand.Rand) (string, string) {
+		return "web/src/__snapshots__/Profile.test.tsx.snap", "exports[`Profile renders 1`] = `\n<div>\n  <h2>\n    " + p.name() + "\n  </h2>\n  <p>\n    Born " + p.dob + "\n  </p>\n  <p>\n    " + p.email + "\n  </p>\n</div>\n`;\n"
+	}},
 	{"email mention", "single-record", func(p person, _ *rand.Rand) (string, string) {
 		return "docs/runbooks/mailer.md", "# Mailer runbook\n\nIf a bounce storm starts, check the last complaint: " + p.name() + " (" + p.email + ") reported duplicates.\n"
 	}},
@@ -270,6 +300,38 @@ var bulkTemplates = []struct {
 		b.WriteString("]\ncustomers.each { |c| Customer.create!(c) }\n")
 		return "db/seeds/customers.rb", b.String()
 	}},
+	{"semicolon csv", func(ps []person) (string, string) {
+		var b strings.Builder
+		b.WriteString("Nachname;Vorname;E-Mail;Telefon\n")
+		for _, p := range ps {
+			fmt.Fprintf(&b, "%s;%s;%s;%s\n", p.last, p.first, p.email, p.mobile)
+		}
+		return "exports/kontakte.csv", b.String()
+	}},
+	{"markdown table", func(ps []person) (string, string) {
+		var b strings.Builder
+		b.WriteString("# Pilot participants\n\n| Name | Email | Mobile |\n|---|---|---|\n")
+		for _, p := range ps {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", p.name(), p.email, p.mobile)
+		}
+		return "docs/research/pilot.md", b.String()
+	}},
+	{"xml records", func(ps []person) (string, string) {
+		var b strings.Builder
+		b.WriteString("<members>\n")
+		for _, p := range ps {
+			fmt.Fprintf(&b, "  <member><name>%s</name><ni>%s</ni><dob>%s</dob></member>\n", p.name(), p.nino, p.isoDOB)
+		}
+		b.WriteString("</members>\n")
+		return "integration/hmrc/members.xml", b.String()
+	}},
+	{"jsonl phones", func(ps []person) (string, string) {
+		var b strings.Builder
+		for i, p := range ps {
+			fmt.Fprintf(&b, `{"id":%d,"customer":"%s","mobile":"%s","opted_in":true}`+"\n", i, p.name(), p.mobile)
+		}
+		return "data/sms-optins.jsonl", b.String()
+	}},
 	{"health csv", func(ps []person) (string, string) {
 		var b strings.Builder
 		b.WriteString("patient_name,nhs_number,diagnosis,gp_practice\n")
@@ -308,6 +370,10 @@ var markingTemplates = []struct {
 	{"yaml front matter official", "official", "content/guides/onboarding.md", "---\ntitle: Onboarding\nsecurity_classification: OFFICIAL\n---\nWelcome.\n"},
 	{"secret heading edge", "classified-secret", "docs/ops/plan.md", "## SECRET\n\n# Plan\n\nDetails.\n"},
 	{"bracket subject", "classified-secret", "notes/sitrep.txt", "[SECRET] Sitrep 14 May\n\nNothing to report.\n"},
+	{"official sensitive commercial eml", "official-sensitive", "mail/bid.eml", "From: Bid team <bids@supplier.co.uk>\nSubject: RE: OFFICIAL-SENSITIVE COMMERCIAL - tender clarifications\n\nSee attached.\n"},
+	{"docx core props", "official-sensitive", "docs/templates/letter/docProps/custom.xml", `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="4" name="ClassificationLevel"><vt:lpwstr>OFFICIAL-SENSITIVE</vt:lpwstr></property>` + "\n"},
+	{"adr footer only", "official", "docs/adr/0012-queues.md", "# ADR 12: Queues\n\n## Decision\n\nUse SQS.\n\n---\nOFFICIAL\n"},
+	{"secret asciidoc", "classified-secret", "docs/annex.adoc", "= Annex C\n:classification: SECRET\n\nContent.\n"},
 	{"restricted banner ts", "official-sensitive", "src/legacy/report.ts", "/* RESTRICTED */\nexport const report = () => null;\n"},
 }
 
@@ -469,6 +535,44 @@ var negativeTemplates = []struct {
 	}},
 	{"bank docs", func(_ *rand.Rand) (string, string) {
 		return "docs/bacs.md", "Sort codes have six digits (for example 12-34-56) and account numbers eight (for example 12345678).\n"
+	}},
+	{"base64 blob", func(r *rand.Rand) (string, string) {
+		const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+		b := make([]byte, 300)
+		for i := range b {
+			b[i] = b64[r.IntN(64)]
+		}
+		return "assets/icons.json", "{\"logo\": \"data:image/png;base64," + string(b) + "==\"}\n"
+	}},
+	{"patient ids short", func(r *rand.Rand) (string, string) {
+		return "app/services/patients.py", "def load(patient_id: int = " + randDigits(r, 5) + "):\n    return Patient.objects.get(pk=patient_id)\n"
+	}},
+	{"department phones", func(r *rand.Rand) (string, string) {
+		return "docs/contacts.md", "| Department | Phone |\n|---|---|\n| Accounts | " + genLandline(r) + " |\n| Reception | " + genLandline(r) + " |\n| IT Service Desk | " + genLandline(r) + " |\n"
+	}},
+	{"faker output", func(r *rand.Rand) (string, string) {
+		return "tests/fixtures/generated.json", "[{\"name\": \"Test User " + fmt.Sprint(r.IntN(99)) + "\", \"email\": \"user" + fmt.Sprint(r.IntN(99)) + "@example.net\", \"phone\": \"+44 7700 900" + randDigits(r, 3) + "\"}]\n"
+	}},
+	{"phone format docs", func(r *rand.Rand) (string, string) {
+		return "docs/validation.md", "UK numbers are accepted as 020 7946 0" + randDigits(r, 3) + " or +44 20 7946 0" + randDigits(r, 3) + "; mobiles as 07700 900" + randDigits(r, 3) + ".\n"
+	}},
+	{"restricted code comment", func(_ *rand.Rand) (string, string) {
+		return "src/api/admin.ts", "import { Router } from 'express';\n\nconst router = Router();\n\n\n\n// RESTRICTED: only admins may call this\nrouter.post('/purge', purge);\n\n\n\nexport default router;\n"
+	}},
+	{"config access level", func(_ *rand.Rand) (string, string) {
+		return "config/buckets.yaml", "buckets:\n  - name: exports\n    access: RESTRICTED\n    classification: internal\n"
+	}},
+	{"game strings", func(_ *rand.Rand) (string, string) {
+		return "assets/strings/en.json", "{\n  \"achievement.spy\": \"Top Secret\",\n  \"achievement.spy.desc\": \"Find the SECRET room\",\n  \"menu.official\": \"Official servers\"\n}\n"
+	}},
+	{"openapi enum", func(_ *rand.Rand) (string, string) {
+		return "api/openapi.yaml", "components:\n  schemas:\n    Sensitivity:\n      type: string\n      enum:\n        - OFFICIAL\n        - OFFICIAL-SENSITIVE\n        - SECRET\n"
+	}},
+	{"private ips", func(r *rand.Rand) (string, string) {
+		return "deploy/hosts.ini", fmt.Sprintf("[web]\n10.0.%d.%d\n10.0.%d.%d\n[db]\n172.16.%d.%d ansible_user=deploy\n", r.IntN(250), r.IntN(250), r.IntN(250), r.IntN(250), r.IntN(250), r.IntN(250))
+	}},
+	{"luhn trace ids", func(r *rand.Rand) (string, string) {
+		return "logs/tracing.log", "2024-06-04T10:00:00Z span trace_id=" + genCard(r, "4", 16) + " parent=" + randDigits(r, 16) + " dur=12ms\n"
 	}},
 	{"secret manager code", func(_ *rand.Rand) (string, string) {
 		return "app/settings.py", "SECRET_KEY = os.environ[\"SECRET_KEY\"]\nSESSION_COOKIE_SECURE = True\nCLASSIFICATION = \"OFFICIAL\"\nSENSITIVITY_LEVELS = [\"OFFICIAL\", \"OFFICIAL-SENSITIVE\", \"SECRET\"]\n"

@@ -217,13 +217,25 @@ func lineMarking(line string, mode fileMode) marking {
 		if i := strings.Index(t, "]"); i > 0 {
 			prefix = t[1:i]
 		}
-	} else if i := strings.Index(t, ":"); i > 0 && (strings.Contains(t[:i], "OFFICIAL") || strings.ContainsAny(t[:i], " -")) {
+	} else if i := subjectEnd(t); i > 0 && (strings.Contains(t[:i], "OFFICIAL") || strings.ContainsAny(t[:i], " -")) {
 		prefix = t[:i]
 	}
 	if prefix == "" || strings.ToUpper(prefix) != prefix {
 		return noMarking
 	}
 	return levelOf(prefix)
+}
+
+// subjectEnd finds where a marking prefixing a title ends: at a colon or a
+// spaced dash ("OFFICIAL-SENSITIVE COMMERCIAL - tender"), or -1.
+func subjectEnd(t string) int {
+	end := -1
+	for _, sep := range []string{":", " - ", " – ", " — "} {
+		if i := strings.Index(t, sep); i > 0 && (end < 0 || i < end) {
+			end = i
+		}
+	}
+	return end
 }
 
 // stripTags removes HTML tags wrapped round a banner: <p><b>SECRET</b></p>.
@@ -256,6 +268,8 @@ func metadataMarking(t string) marking {
 		return noMarking
 	}
 	var v string
+	// AsciiDoc attributes are written ":name: value".
+	t = strings.TrimPrefix(t, ":")
 	if i := strings.Index(t, "ClassificationLevel"); i >= 0 {
 		// Office custom property: name="ClassificationLevel"><vt:lpwstr>SECRET<...
 		v = valueAfterKey(t[i+len("ClassificationLevel"):])
