@@ -44,6 +44,10 @@ type CodeMatcher struct {
 	// local variable), #nonconst? @x (anything but a constant) and
 	// #tainted? @x (derived from request input).
 	Query string `yaml:"query"`
+	// Trigger, for a query, is a regular expression a line holding one of
+	// the keywords must also match before the file is parsed: stronger
+	// evidence where a keyword alone is common (debug, open(, -c).
+	Trigger string `yaml:"trigger"`
 	// Pattern is a regular expression matched against each line.
 	Pattern string `yaml:"pattern"`
 	// Not vetoes a line the pattern matched.
@@ -91,6 +95,9 @@ func (r *CodeRule) Validate() error {
 		}
 		if len(m.Languages) == 0 {
 			return fmt.Errorf("rule %s: match[%d] needs languages", r.ID, i)
+		}
+		if m.Trigger != "" && m.Query == "" {
+			return fmt.Errorf("rule %s: match[%d]: a trigger needs a query", r.ID, i)
 		}
 		if m.Query != "" && len(m.Keywords) == 0 {
 			return fmt.Errorf("rule %s: match[%d] is a query and needs keywords", r.ID, i)

@@ -33,6 +33,7 @@ const maxParse = 1 << 20
 type Detector struct {
 	rules    []*rule
 	byLang   map[string][]*matcher
+	langs    map[string]*langMatchers
 	combined map[*sitter.Language]*combinedQuery
 	// parsers holds idle parsers per grammar; parsers own C memory, so they
 	// are kept in a bounded free list rather than left to the collector.
@@ -103,6 +104,16 @@ func New(opts config.Code) (*Detector, error) {
 			d.parsers[g] = make(chan *sitter.Parser, runtime.GOMAXPROCS(0))
 		}
 	}
+	d.langs = map[string]*langMatchers{}
+	for name, ms := range d.byLang {
+		if name == langTSX.name {
+			ms = append(ms[:len(ms):len(ms)], d.byLang[langTS.name]...)
+		}
+		d.langs[name] = newLangMatchers(ms)
+	}
+	if d.langs[langTSX.name] == nil && d.byLang[langTS.name] != nil {
+		d.langs[langTSX.name] = d.langs[langTS.name]
+	}
 	return d, nil
 }
 
@@ -134,26 +145,25 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	if lang == nil {
 		return nil, nil
 	}
-	var structural, lines []*matcher
-	hit := map[string]bool{}
-	ms := d.byLang[lang.name]
-	if lang == langTSX {
-		ms = append(ms[:len(ms):len(ms)], d.byLang[langTS.name]...)
+	lm := d.langs[lang.name]
+	if lm == nil {
+		return nil, nil
 	}
-	for _, m := range ms {
-		if !m.candidate(frag.Text, hit) {
-			continue
-		}
+	var structural, lines []*matcher
+	for _, m := range lm.candidates(frag.Text) {
 		if m.query != "" {
 			structural = append(structural, m)
 		} else {
 			lines = append(lines, m)
 		}
 	}
+	if len(structural) > 0 && frag.AddedLines() != nil {
+		structural = withEvidence(structural, frag.Text)
+	}
 	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}}
-	if len(structural) == 0 && lang.grammar != nil && frag.AddedLines() != nil && continuation.MatchString(frag.Text) {
+	if len(structural) == 0 && lang.grammar != nil && frag.AddedLines() != nil && continuedLine(frag.Text) {
 		var err error
-		if structural, err = s.continuedStatements(ms); err != nil {
+		if structural, err = s.continuedStatements(lm); err != nil {
 			return nil, err
 		}
 	}
@@ -179,11 +189,35 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	return s.out, nil
 }
 
+// withEvidence keeps the matchers of ms with a keyword line in the added
+// text that shows the evidence they need, before the whole file is loaded.
+func withEvidence(ms []*matcher, text string) []*matcher {
+	x := newLineIndex(text)
+	kept := ms[:0:0]
+	for _, m := range ms {
+		if m.hasEvidence(x) {
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+func (m *matcher) hasEvidence(x *lineIndex) bool {
+	for _, k := range m.keywords {
+		for _, l := range x.keywordLines([]string{k}, 1, x.count()) {
+			if m.evidence(x, l, true) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // continuation matches added lines that start with a string or a text
 // operator: the middle of a longer statement (often a query or command
 // being built) whose sink keyword may sit on an unchanged line above. It is
 // deliberately narrow, since each hit costs loading the whole file.
-var continuation = regexp.MustCompile("(?m)^\\s*([+%]|[fbru]?[\"'`])")
+var continuation = regexp.MustCompile("^\\s*([+%]|[fbru]?[\"'`])")
 
 // contextLines is how far around a change a multi-line statement's sink
 // keyword is looked for.
@@ -192,39 +226,35 @@ const contextLines = 8
 // continuedStatements returns the structural matchers whose keywords occur
 // near the changed lines in the whole file, for changes that only touched
 // the inside of a multi-line statement.
-func (s *scan) continuedStatements(ms []*matcher) ([]*matcher, error) {
+func (s *scan) continuedStatements(lm *langMatchers) ([]*matcher, error) {
 	whole, err := s.wholeText()
 	if err != nil {
 		return nil, err
 	}
-	added := s.frag.AddedLines()
-	lines := strings.Split(whole, "\n")
-	from := max(added[0]-contextLines, 1)
-	to := min(added[len(added)-1], len(lines))
-	near := strings.Join(lines[from-1:to], "\n")
+	x := newLineIndex(whole)
+	var near strings.Builder
+	for i, line := range strings.Split(s.frag.Text, "\n") {
+		if !continuation.MatchString(line) {
+			continue
+		}
+		l := s.frag.FileLine(i + 1)
+		from, to := max(l-contextLines, 1), min(l, x.count())
+		if from <= to {
+			near.WriteString(whole[x.offset(from):x.offset(to+1)])
+		}
+	}
 	var out []*matcher
-	hit := map[string]bool{}
-	for _, m := range ms {
-		if m.query != "" && m.candidate(near, hit) {
+	for _, m := range lm.candidates(near.String()) {
+		if m.query != "" {
 			out = append(out, m)
 		}
 	}
 	return out, nil
 }
 
-// candidate reports whether text holds one of the matcher's keywords,
-// remembering each keyword's answer across the matchers of one call.
-func (m *matcher) candidate(text string, hit map[string]bool) bool {
-	if len(m.keywords) == 0 {
-		return true
-	}
-	for _, k := range m.keywords {
-		found, ok := hit[k]
-		if !ok {
-			found = strings.Contains(text, k)
-			hit[k] = found
-		}
-		if found {
+func continuedLine(text string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if continuation.MatchString(line) {
 			return true
 		}
 	}

@@ -33,11 +33,16 @@ var upperName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 // evaluator answers the custom query predicates over one parsed file.
 type evaluator struct {
 	lang *language
-	src  []byte
-	root *sitter.Node
-	defs map[string][]definition
-	// anyTaint caches mayBeTainted: 0 unknown, 1 yes, -1 no.
-	anyTaint int
+	// src is the parsed text (a window of the file), file the whole file.
+	src, file []byte
+	root      *sitter.Node
+	defs      map[string][]definition
+	// outside reports whether a name the window does not assign is
+	// assigned elsewhere in the file; nil when the window is the file.
+	outside func(name string) bool
+	// incomplete is set when evaluation met such a name: the answer may
+	// be wrong, and the caller parses the whole file instead.
+	incomplete bool
 }
 
 func (e *evaluator) text(n *sitter.Node) string { return string(e.src[n.StartByte():n.EndByte()]) }
@@ -140,6 +145,9 @@ func (e *evaluator) evalIdent(n *sitter.Node, hops int) value {
 	if len(defs) == 0 {
 		if upperName.MatchString(name) {
 			return value{kind: constant, text: true}
+		}
+		if e.outside != nil && e.outside(name) {
+			e.incomplete = true
 		}
 		return value{kind: unknown}
 	}
@@ -295,9 +303,6 @@ func (e *evaluator) context(n *sitter.Node) string {
 // tainted reports whether n reads request input, directly or through local
 // variables defined from it.
 func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
-	if !e.mayBeTainted() {
-		return false
-	}
 	if e.lang.sanitizers != nil && e.lang.sanitizers.MatchString(e.text(n)) {
 		return false
 	}
@@ -325,17 +330,10 @@ func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
 	return found
 }
 
-// mayBeTainted reports whether the file reads request input at all, which
+// mayBeTainted reports whether a file reads request input at all, which
 // most files do not: it saves tracing variables through them.
-func (e *evaluator) mayBeTainted() bool {
-	if e.anyTaint == 0 {
-		e.anyTaint = -1
-		if (e.lang.sources != nil && e.lang.sources.Match(e.src)) ||
-			(e.lang.taintedParams != nil && e.lang.taintedParams.Match(e.src)) {
-			e.anyTaint = 1
-		}
-	}
-	return e.anyTaint > 0
+func (l *language) mayBeTainted(file []byte) bool {
+	return (l.sources != nil && l.sources.Match(file)) || (l.taintedParams != nil && l.taintedParams.Match(file))
 }
 
 // identifiers calls fn for n and every identifier below it until fn

@@ -128,7 +128,7 @@ var (
 			"var_spec": {"name", "value"}, "const_spec": {"name", "value"}},
 		scopes:     newSet("function_declaration", "method_declaration", "func_literal"),
 		sanitizers: regexp.MustCompile(`\b(filepath\.Base|path\.Base|strconv\.Atoi|strconv\.Parse\w+|url\.PathEscape|url\.QueryEscape|html\.EscapeString|template\.HTMLEscapeString)\(`),
-		sources:    regexp.MustCompile(`\b\w+\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
+		sources:    regexp.MustCompile(`\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
 	}
 	langJava = &language{
 		name:          "java",

@@ -1,13 +1,17 @@
 package code
 
 import (
+	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
-// matchTree parses the whole new file once and runs each candidate query.
+// matchTree runs the candidate queries over windows of the new file around
+// the lines that hold their keywords (see window.go), or over the whole
+// file when the windows would cover most of it.
 func (s *scan) matchTree(ms []*matcher) error {
 	whole, err := s.wholeText()
 	if err != nil {
@@ -16,9 +20,124 @@ func (s *scan) matchTree(ms []*matcher) error {
 	if len(whole) > maxParse {
 		return nil
 	}
-	src := []byte(whole)
-	ev := &evaluator{lang: s.lang, src: src}
-	if !ev.mayBeTainted() {
+	file := []byte(whole)
+	x := newLineIndex(whole)
+	ms, lines := s.keywordLines(x, ms)
+	if len(lines) == 0 {
+		return nil
+	}
+	wins := x.windows(s.lang, lines)
+	for i := range wins {
+		complete, err := s.matchWindow(ms, x, file, &wins[i])
+		if err != nil {
+			return err
+		}
+		if !complete {
+			// A value the window could not resolve is assigned elsewhere
+			// in the file: parse the whole file after all.
+			wins = nil
+			break
+		}
+	}
+	if wins == nil {
+		_, err = s.matchWindow(ms, x, file, &window{from: 1, to: x.count(), src: whole})
+	}
+	return err
+}
+
+// keywordLines returns the matchers of ms that have a candidate line, and
+// the union of their candidate lines: lines where a sink may start. A
+// candidate holds one of the matcher's keywords, matches its trigger and,
+// for matchers that need built text, shows a sign of it; in a diff it is
+// an added line or a few lines above one (a multi-line statement whose
+// middle changed).
+func (s *scan) keywordLines(x *lineIndex, ms []*matcher) ([]*matcher, []int) {
+	type span struct{ from, to int }
+	var spans []span
+	if added := s.frag.AddedLines(); added == nil {
+		spans = []span{{1, x.count()}}
+	} else {
+		for i := 0; i < len(added); {
+			from, to := max(added[i]-contextLines, 1), added[i]
+			for i++; i < len(added) && added[i]-contextLines <= to+1; i++ {
+				to = added[i]
+			}
+			if from <= x.count() {
+				spans = append(spans, span{from, min(to, x.count())})
+			}
+		}
+	}
+	byKeyword := map[string][]int{}
+	seen := map[int]bool{}
+	var kept []*matcher
+	var out []int
+	for _, m := range ms {
+		found := false
+		for _, k := range m.keywords {
+			lines, ok := byKeyword[k]
+			if !ok {
+				for _, sp := range spans {
+					lines = append(lines, x.keywordLines([]string{k}, sp.from, sp.to)...)
+				}
+				byKeyword[k] = lines
+			}
+			for _, l := range lines {
+				if !m.evidence(x, l, false) {
+					continue
+				}
+				found = true
+				if !seen[l] {
+					seen[l] = true
+					out = append(out, l)
+				}
+			}
+		}
+		if found {
+			kept = append(kept, m)
+		}
+	}
+	sort.Ints(out)
+	return kept, out
+}
+
+// builtText matches signs that a statement builds text from values:
+// operators, interpolation, formatting calls.
+var builtText = regexp.MustCompile(`\+|%|\$\{|#\{|\$"|\b[fF][rR]?["']|\.format\(|Sprint|\.formatted\(|\.concat\(|\bformat\(|Join\(|join\(`)
+
+// variableArgument matches a call whose first argument (after a context)
+// is a name or call rather than a literal: text that may have been built
+// elsewhere.
+var variableArgument = regexp.MustCompile(`\(\s*(?:(?:ctx|context\.\w+\(\)|\w+\.Context\(\))\s*,\s*)?[A-Za-z_$]`)
+
+// evidence reports whether keyword line l is worth parsing for m. When x
+// is only part of the file (the added lines), a statement that continues
+// past line l may have its evidence on lines x lacks, and counts.
+func (m *matcher) evidence(x *lineIndex, l int, partial bool) bool {
+	line := x.line(l)
+	if m.trigger != nil && !m.trigger.MatchString(line) {
+		return false
+	}
+	if !m.needsDynamic {
+		return true
+	}
+	stmt := line
+	if closers(line) != "" {
+		if partial {
+			return true
+		}
+		stmt = x.text[x.offset(l):x.offset(min(l+5, x.count()+1))]
+	}
+	return builtText.MatchString(stmt) || variableArgument.MatchString(stmt)
+}
+
+// matchWindow parses one window and reports the matches on added lines.
+// It returns false, having reported nothing, when the window proved too
+// narrow to evaluate a match.
+func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) (bool, error) {
+	src := []byte(w.src)
+	if !s.lang.mayBeTainted(src) {
+		// Taint is traced within the window (locals and parameters), so
+		// a window that reads no request input needs no tainted? query.
 		kept := ms[:0:0]
 		for _, m := range ms {
 			if !m.needsTaint {
@@ -26,37 +145,55 @@ func (s *scan) matchTree(ms []*matcher) error {
 			}
 		}
 		if ms = kept; len(ms) == 0 {
-			return nil
+			return true, nil
 		}
+	}
+	ev := &evaluator{lang: s.lang, src: src, file: file}
+	if w.from > 1 || w.to < x.count() {
+		ev.outside = func(name string) bool { return x.definedOutside(name, w.from, w.to) }
+	}
+	var start, end uint
+	if added := s.frag.AddedLines(); len(added) > 0 {
+		// A reportable sink touches an added line, so the query need not
+		// visit code before the first or after the last.
+		first := sort.SearchInts(added, w.from)
+		last := sort.SearchInts(added, w.to+1) - 1
+		if first > last {
+			return true, nil
+		}
+		wx := newLineIndex(w.src)
+		start = uint(wx.offset(added[first] - w.from + w.prefixLines + 1))
+		end = uint(wx.offset(added[last] - w.from + w.prefixLines + 2))
 	}
 	g := s.lang.grammar
 	p := s.d.parser(g)
 	defer s.d.release(g, p)
 	tree := p.Parse(src, nil)
 	if tree == nil {
-		return nil
+		return true, nil
 	}
 	defer tree.Close()
 	root := tree.RootNode()
 	cursor := sitter.NewQueryCursor()
 	defer cursor.Close()
+	if end > 0 {
+		cursor.SetByteRange(start, end)
+	}
 	ev.root = root
 	c := s.d.combined[g]
 	cq, err := c.get()
 	if err != nil {
-		return err
+		return true, err
 	}
 	wanted := make(map[*matcher]bool, len(ms))
 	for _, m := range ms {
 		wanted[m] = true
 	}
-	var lines []string
-	if added := s.frag.AddedLines(); len(added) > 0 {
-		// A reportable sink touches an added line, so the query need not
-		// visit code before the first or after the last.
-		start, end := lineOffset(whole, added[0]), lineOffset(whole, added[len(added)-1]+1)
-		cursor.SetByteRange(uint(start), uint(end))
+	type hit struct {
+		m               *matcher
+		start, end, col int
 	}
+	var hits []hit
 	matches := cursor.Matches(cq.q, root, src)
 	for qm := matches.Next(); qm != nil; qm = matches.Next() {
 		m := c.owner[qm.PatternIndex]
@@ -67,31 +204,66 @@ func (s *scan) matchTree(ms []*matcher) error {
 		if node == nil {
 			continue
 		}
-		if lines == nil {
-			lines = strings.Split(whole, "\n")
-		}
-		start := int(node.StartPosition().Row) + 1
-		end := int(node.EndPosition().Row) + 1
+		start := w.fileLine(int(node.StartPosition().Row))
+		end := w.fileLine(int(node.EndPosition().Row))
 		if node.EndPosition().Column == 0 && end > start {
 			end--
 		}
-		s.report(m, start, end, int(node.StartPosition().Column)+1, lines[start-1])
+		if start < w.from || end > w.to {
+			continue // in the opening line or closers added around the window
+		}
+		hits = append(hits, hit{m, start, end, int(node.StartPosition().Column) + 1 + w.indent})
 	}
-	return nil
+	if ev.incomplete {
+		return false, nil
+	}
+	for _, h := range hits {
+		s.report(h.m, h.start, h.end, h.col, x.line(h.start))
+	}
+	return true, nil
 }
 
-// lineOffset returns the byte offset at which 1-based line n of text
-// starts, or len(text) past the end.
-func lineOffset(text string, n int) int {
-	off := 0
-	for line := 1; line < n; line++ {
-		i := strings.IndexByte(text[off:], '\n')
+// definedOutside reports whether name is assigned at (or near) the top
+// level of the file outside lines from..to: a module constant, a Go
+// package-level var or const, a class field.
+func (x *lineIndex) definedOutside(name string, from, to int) bool {
+	text := x.text
+	for off := 0; ; {
+		i := strings.Index(text[off:], name)
 		if i < 0 {
-			return len(text)
+			return false
 		}
-		off += i + 1
+		i += off
+		off = i + len(name)
+		if i > 0 && isWordByte(text[i-1]) || off < len(text) && isWordByte(text[off]) {
+			continue
+		}
+		l := x.lineOf(i)
+		if l >= from && l <= to {
+			continue
+		}
+		line := x.line(l)
+		if ind, _ := indentOf(line); ind > 4 || strings.HasPrefix(line, "\t\t") {
+			continue
+		}
+		rest := strings.TrimLeft(text[off:x.offset(l+1)], " \t")
+		if strings.HasPrefix(rest, ":") && !strings.HasPrefix(rest, ":=") {
+			// A type annotation: name: str = ..., name: string = ...
+			if j := strings.IndexByte(rest, '='); j > 0 {
+				rest = rest[j:]
+			}
+		} else if fields := strings.Fields(rest); len(fields) > 1 && !strings.ContainsAny(fields[0], "=(") {
+			// A Go type: var name string = ...
+			rest = strings.TrimLeft(rest[len(fields[0]):], " \t")
+		}
+		if strings.HasPrefix(rest, ":=") || strings.HasPrefix(rest, "=") && !strings.HasPrefix(rest, "==") && !strings.HasPrefix(rest, "=>") {
+			return true
+		}
 	}
-	return off
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func (cq *compiledQuery) satisfied(ev *evaluator, qm *sitter.QueryMatch) bool {
@@ -112,9 +284,9 @@ func (cq *compiledQuery) satisfied(ev *evaluator, qm *sitter.QueryMatch) bool {
 		case "context?":
 			ok = c.re.MatchString(ev.context(n))
 		case "file-has?":
-			ok = c.re.Match(ev.src)
+			ok = c.re.Match(ev.file)
 		case "file-lacks?":
-			ok = !c.re.Match(ev.src)
+			ok = !c.re.Match(ev.file)
 		}
 		if !ok {
 			return false

@@ -52,6 +52,13 @@ type matcher struct {
 	// needsTaint is set when every pattern of query requires request input
 	// (#tainted?), so files without any can skip it before parsing.
 	needsTaint bool
+	// needsDynamic is set when every pattern requires built text
+	// (#dynamic?): a keyword line whose statement shows no sign of it
+	// (no operator, interpolation, formatting call or variable argument)
+	// cannot match.
+	needsDynamic bool
+	// trigger must match a keyword line for it to count.
+	trigger *regexp.Regexp
 	// Line matching.
 	pattern, not, context, notContext *regexp.Regexp
 	window                            int
@@ -261,7 +268,16 @@ func compileMatcher(r *rule, md config.CodeMatcher) (*matcher, error) {
 	}
 	if md.Query != "" {
 		m.query = md.Query
-		m.needsTaint = strings.Count(md.Query, "#tainted?") == topLevelPatterns(md.Query)
+		n := topLevelPatterns(md.Query)
+		m.needsTaint = strings.Count(md.Query, "#tainted?") == n
+		m.needsDynamic = strings.Count(md.Query, "#dynamic?") == n
+		if md.Trigger != "" {
+			t, err := regexp.Compile(md.Trigger)
+			if err != nil {
+				return nil, fmt.Errorf("trigger %q: %v", md.Trigger, err)
+			}
+			m.trigger = t
+		}
 		for _, l := range m.langs {
 			if len(grammars[l]) == 0 {
 				return nil, fmt.Errorf("language %s has no grammar for queries; use a pattern", l)
