@@ -797,8 +797,9 @@ func (s *scanner) readNames(i int, line string) {
 		if !known {
 			sur = strings.TrimSuffix(sur, ".")
 			end := next + len(sur)
-			known = properName(w) && properName(sur) && !hasAnyFold(line, orgWords) &&
-				(personCue(s.lower(i)[max(0, p-24):p]) || strings.HasPrefix(line[end:], " (") || strings.HasPrefix(line[end:], " <"))
+			known = properName(w) && properName(sur) &&
+				(strings.HasPrefix(line[end:], " (") || strings.HasPrefix(line[end:], " <") || personCue(s.lower(i)[max(0, p-24):p])) &&
+				!hasAnyFold(line, orgWords)
 		}
 		if known && len(sur) >= 2 && !nameStopWords[sur] && isNameWord(sur) {
 			s.add(hit{kind: kName, line: i + 1, col: p, val: w + " " + sur, conf: finding.Low})
