@@ -109,8 +109,20 @@ func (d *Detector) convert(frag *detect.Fragment, g report.Finding) (finding.Fin
 	if IsPlaceholder(g.RuleID, g.Secret, g.Line) {
 		return finding.Finding{}, false
 	}
-	start := frag.FileLine(g.StartLine + 1)
-	end := frag.FileLine(g.EndLine + 1)
+	// gitleaks places a finding at the start of its whole match; rules with
+	// context before the secret (a Kubernetes Secret's kind: line) would
+	// then point at a line without it, so count from the secret instead.
+	ahead := 0
+	if i := strings.Index(g.Match, g.Secret); i > 0 && g.Secret != "" {
+		ahead = strings.Count(g.Match[:i], "\n")
+	}
+	if ahead > 0 && isGeneric(g.RuleID) {
+		// A weak rule whose key name and value sit on different lines has
+		// paired a name with the next line's text, not with a value.
+		return finding.Finding{}, false
+	}
+	start := frag.FileLine(g.StartLine + 1 + ahead)
+	end := frag.FileLine(max(g.EndLine+1, g.StartLine+1+ahead))
 	if g.StartLine == 0 && g.EndLine == 0 && g.Secret == "" {
 		// A path-only rule (a key store file): it matches the file itself.
 		start, end = 0, 0

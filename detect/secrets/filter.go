@@ -42,11 +42,31 @@ func IsPlaceholder(rule, secret, line string) bool {
 		}
 	}
 	if isGeneric(rule) || strings.Contains(rule, "password") {
-		if notAPassword(s) {
+		if notAPassword(s) || digestOf(s, line) || phrase(s) {
 			return true
 		}
 	}
 	return obviousFake(s)
+}
+
+// phrase reports prose where a secret goes ("put your unique phrase
+// here"): three or more words, one of them a placeholder word. Generated
+// passphrases are random words, so they still count.
+func phrase(s string) bool {
+	words := strings.Fields(strings.ToLower(s))
+	if len(words) < 3 {
+		return false
+	}
+	common := false
+	for _, w := range words {
+		for _, r := range w {
+			if r < 'a' || r > 'z' {
+				return false
+			}
+		}
+		common = common || vocabulary[w]
+	}
+	return common
 }
 
 // obviousFake is the structural test shared by every rule: marker words,
@@ -58,8 +78,12 @@ func obviousFake(s string) bool {
 			return true
 		}
 	}
-	return wordy(low) || periodic(s) || sequential(s)
+	return angleRE.MatchString(s) || wordy(low) || periodic(s) || sequential(s)
 }
+
+// angleRE finds a fill-in slot such as <your-key> or <API_TOKEN>; a lone
+// angle bracket is just punctuation, which generated secrets contain.
+var angleRE = regexp.MustCompile(`<[A-Za-z][\w .-]*>`)
 
 // markers are substrings no generated credential contains by chance (four or
 // more letters, or punctuation that random tokens do not use).
@@ -67,7 +91,7 @@ var markers = []string{
 	"example", "placeholder", "changeme", "change_me", "change-me", "changeit",
 	"replaceme", "replace_me", "replace-me", "replace_with", "replacewith",
 	"your_", "your-", "yourapi", "yourkey", "yoursecret", "yourtoken", "yourpass",
-	"xxxx", "****", "....", "…", "<", ">", "redacted", "dummy", "insert_", "insert-",
+	"xxxx", "****", "....", "…", "redacted", "dummy", "insert_", "insert-",
 	"_here", "-here", "notreal", "not_real", "not-real", "not-a-real", "fake_", "fake-",
 	"_fake", "-fake", "qwerty", "asdfgh", "lorem", "ipsum", "do_not_use", "donotuse",
 }
@@ -185,7 +209,7 @@ func isAlnum(c byte) bool {
 
 // templateRE matches values that are variables, template expressions or
 // references to a secret store rather than the secret itself.
-var templateRE = regexp.MustCompile(`(?i)^(?:\$[A-Za-z_{(]|%[A-Za-z_]+%$|@[A-Za-z_]+@$|__[A-Za-z_]+__$|\[[A-Za-z_ ]+\]$|!|#\{|` +
+var templateRE = regexp.MustCompile(`(?i)^(?:\$[A-Za-z_{(]|%[A-Za-z_]+%$|@[A-Za-z_]+@$|__[A-Za-z_]+__$|\[[A-Za-z_ ]+\]$|![A-Za-z]+(?:\s|$)|#\{|` +
 	`(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|system\.getenv|env\(|env\.|env\[|secrets\.|vars\.|config\[|settings\.)|` +
 	`(?:vault|op|awssm|gcpsm|azkv|sops|ssm|secretsmanager|sm|ref\+[a-z]+)://|vault:|enc\[|arn:aws:|projects/[^/]+/secrets/|@microsoft\.keyvault)|` +
 	`\$\{|\$\(|\{\{|\}\}|\{%|%\(|%\{|<%|\$[A-Z_][A-Z0-9_]*$`)
@@ -234,6 +258,10 @@ func publishable(s, line string) bool {
 
 var literalRE = regexp.MustCompile(`(?i)^(?:true|false|null|nil|none|undefined|yes|no|on|off|empty|required|optional|string|bool|int|\*+|-+|~)$`)
 var memberRE = regexp.MustCompile(`^[A-Za-z_]+[0-9]*(?:(?:\.|->|::)[A-Za-z_]+[0-9]*)+$`)
+var callRE = regexp.MustCompile(`^[A-Za-z_$][\w.$:]*\(.*\)[;,]?$`)
+var pathRE = regexp.MustCompile(`^(?:/|\./|\.\./|~/)[\w.@-]+(?:/[\w.@-]*)*$`)
+var concatRE = regexp.MustCompile(`^\+[ \t]*[A-Za-z_$][\w.$\[\]()]*[ \t]*\+?$|^[A-Za-z_$][\w.$]*[ \t]*\+$`)
+var formatRE = regexp.MustCompile(`%[sdvq](?:$|[^A-Za-z0-9])|\{\d?\}`)
 var constRE = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]+$`)
 
 // notAPassword rejects values of password and other context-keyed rules that
@@ -242,14 +270,25 @@ func notAPassword(s string) bool {
 	switch {
 	case literalRE.MatchString(s), memberRE.MatchString(s), constRE.MatchString(s):
 		return true
-	case strings.Contains(s, "(") && strings.Contains(s, ")"):
+	case callRE.MatchString(s):
 		return true // a call: getPassword(), decrypt(x)
-	case strings.HasPrefix(s, "/") || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "~/") || strings.HasPrefix(s, "../"):
+	case concatRE.MatchString(s), formatRE.MatchString(s):
+		return true // the literal's edge in "pw=" + pw + "\n", or a format string
+	case pathRE.MatchString(s):
 		return true
 	case strings.Contains(s, "://"):
 		return true
 	}
 	return false
+}
+
+var hexRE = regexp.MustCompile(`^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{64}|[a-f0-9]{128}|[A-F0-9]{32}|[A-F0-9]{40}|[A-F0-9]{64}|[A-F0-9]{128})$`)
+var digestWordRE = regexp.MustCompile(`(?i)sha-?(?:1|224|256|384|512)|md5|hash|digest|checksum|integrity|commit`)
+
+// digestOf reports a hex value of a digest's length on a line that names a
+// digest (password_sha256, checksum, commit): a hash, not the secret.
+func digestOf(s, line string) bool {
+	return hexRE.MatchString(s) && digestWordRE.MatchString(line)
 }
 
 var userinfoRE = regexp.MustCompile(`://([^\s:@/'"]*):([^\s@/'"]*)@`)

@@ -66,7 +66,14 @@ func ruleCases(g *gen) []ruleCase {
 		{"password-code-assignment", "db.py", `conn = connect(host="db", password="` + pw + `")`, `conn = connect(host="db", password=os.environ["DB_PASSWORD"])`, pw},
 		{"password-xml-value", "web.config", `<add key="SmtpPassword" value="` + pw + `" />`, `<add key="SmtpPassword" value="$(SMTP_PASSWORD)" />`, pw},
 		{"http-basic-auth-header", "client.go", `req.Header.Set("Authorization", "Basic ` + b64("svc:"+pw) + `")`, `req.Header.Set("Authorization", "Basic " + enc)`, ""},
-		{"http-bearer-generic-token", "client.py", `headers = {"Authorization": "Bearer ` + g.s(urlset, 40) + `"}`, `headers = {"Authorization": f"Bearer {token}"}`, ""},
+		{"twilio-auth-token", "Sms.java", `Twilio.init("AC` + g.s(hexset, 32) + `", "` + g.s(hexset, 32) + `");`, `Twilio.init("AC` + g.s(hexset, 32) + `", System.getenv("TWILIO_AUTH_TOKEN"));`, ""},
+		{"mailgun-api-key", "mail.php", `$mg = Mailgun::create('key-` + g.s(hexset, 32) + `');`, `$cacheKey = 'user-key-' . md5($id);`, ""},
+		{"netrc-generic-password", ".netrc", "machine api.heroku.com\n  login ops@corp.test\n  password " + g.uuid(), "machine ftp.gnu.org login anonymous password guest", ""},
+		{"go-mysql-dsn-password", "db.go", `db, err := sql.Open("mysql", "app:` + pw + `@tcp(db:3306)/shop")`, `dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s", user, pass, host, name)`, pw},
+		{"redis-generic-requirepass", "redis.conf", "bind 0.0.0.0\nrequirepass " + pw, "bind 0.0.0.0\n# requirepass foobared", pw},
+		{"php-define-generic-secret", "wp-config.php", `define( 'AUTH_SALT', '` + g.s(alnum+"!@#%^&*()-_[]{}~+=,.;:/?|", 64) + `' );`, `define( 'AUTH_SALT', 'put your unique phrase here' );`, ""},
+		{"curl-user-generic-password", "deploy.sh", "curl -fsS -u deploy:" + pw + " https://ci.corp.internal/job/build", `curl -fsS -u "$CI_USER:$CI_PASS" https://ci.corp.internal/job/build`, pw},
+		{"http-bearer-generic-token", "client.py", `headers = {"Authorization": "Bearer ` + g.s(alnum, 1) + g.s(urlset, 39) + `"}`, `headers = {"Authorization": f"Bearer {token}"}`, ""},
 	}
 }
 
