@@ -260,6 +260,17 @@ var literalRE = regexp.MustCompile(`(?i)^(?:true|false|null|nil|none|undefined|y
 var memberRE = regexp.MustCompile(`^[A-Za-z_]+[0-9]*(?:(?:\.|->|::)[A-Za-z_]+[0-9]*)+$`)
 var callRE = regexp.MustCompile(`^[A-Za-z_$][\w.$:]*\(.*\)[;,]?$`)
 var pathRE = regexp.MustCompile(`^(?:/|\./|\.\./|~/)[\w.@-]+(?:/[\w.@-]*)*$`)
+// randomSegment tells a base64 key that happens to start with "/" from a
+// file path: paths are made of names, not long mixed-case-and-digit runs.
+func randomSegment(s string) bool {
+	for _, seg := range strings.Split(s, "/") {
+		if len(seg) >= 10 && strings.ContainsAny(seg, "0123456789") && strings.ToLower(seg) != seg && strings.ToUpper(seg) != seg {
+			return true
+		}
+	}
+	return false
+}
+
 var concatRE = regexp.MustCompile(`^\+[ \t]*[A-Za-z_$][\w.$\[\]()]*[ \t]*\+?$|^[A-Za-z_$][\w.$]*[ \t]*\+$`)
 var formatRE = regexp.MustCompile(`%[sdvq](?:$|[^A-Za-z0-9])|\{\d?\}`)
 var constRE = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]+$`)
@@ -274,7 +285,7 @@ func notAPassword(s string) bool {
 		return true // a call: getPassword(), decrypt(x)
 	case concatRE.MatchString(s), formatRE.MatchString(s):
 		return true // the literal's edge in "pw=" + pw + "\n", or a format string
-	case pathRE.MatchString(s):
+	case pathRE.MatchString(s) && !randomSegment(s):
 		return true
 	case strings.Contains(s, "://"):
 		return true

@@ -136,7 +136,9 @@ func (g *hg) openai() string {
 	}
 	return "sk-" + g.pick("proj", "proj", "svcacct") + "-" + g.c(hURL, 74) + "T3BlbkFJ" + g.c(hURL, 74)
 }
-func (g *hg) anthropic() string { return "sk-ant-" + g.pick("api03", "api03", "admin01") + "-" + g.c(hURL, 93) + "AA" }
+func (g *hg) anthropic() string {
+	return "sk-ant-" + g.pick("api03", "api03", "admin01") + "-" + g.c(hURL, 93) + "AA"
+}
 func (g *hg) google() string    { return "AIza" + g.c(hURL, 35) }
 func (g *hg) groq() string      { return "gsk_" + g.c(hAlnum, 52) }
 func (g *hg) hf() string        { return "hf_" + g.c(hUpper+hLower, 34) }
@@ -676,6 +678,7 @@ func tplShell(g *hg, i int) *corpusFile {
 	f.sec("password", "PGPASSWORD='"+g.pw()+"' pg_dump -h db.internal -U backup app > backup.sql")
 	f.sec("docker", "echo "+g.dockerhub()+" | docker login -u acme --password-stdin")
 	f.dec("variable", "mysql -u root -p\"$MYSQL_ROOT_PASSWORD\" < schema.sql")
+	f.sec("twilio", "export TWILIO_API_KEY="+g.twilioKey())
 	f.sec("ai", "curl https://api.anthropic.com/v1/messages -H \"x-api-key: "+g.anthropic()+"\" -H \"anthropic-version: 2023-06-01\"")
 	return f
 }
