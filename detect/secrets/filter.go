@@ -260,6 +260,7 @@ var literalRE = regexp.MustCompile(`(?i)^(?:true|false|null|nil|none|undefined|y
 var memberRE = regexp.MustCompile(`^[A-Za-z_]+[0-9]*(?:(?:\.|->|::)[A-Za-z_]+[0-9]*)+$`)
 var callRE = regexp.MustCompile(`^[A-Za-z_$][\w.$:]*\(.*\)[;,]?$`)
 var pathRE = regexp.MustCompile(`^(?:/|\./|\.\./|~/)[\w.@-]+(?:/[\w.@-]*)*$`)
+
 // randomSegment tells a base64 key that happens to start with "/" from a
 // file path: paths are made of names, not long mixed-case-and-digit runs.
 func randomSegment(s string) bool {
