@@ -83,7 +83,7 @@ func obviousFake(s string) bool {
 
 // angleRE finds a fill-in slot such as <your-key> or <API_TOKEN>; a lone
 // angle bracket is just punctuation, which generated secrets contain.
-var angleRE = regexp.MustCompile(`<[A-Za-z][\w .-]*>`)
+var angleRE = regexp.MustCompile(`<[A-Za-z][A-Za-z_ .-]{2,}>`)
 
 // markers are substrings no generated credential contains by chance (four or
 // more letters, or punctuation that random tokens do not use).
@@ -284,8 +284,10 @@ func notAPassword(s string) bool {
 		return true
 	case callRE.MatchString(s):
 		return true // a call: getPassword(), decrypt(x)
-	case concatRE.MatchString(s), formatRE.MatchString(s):
-		return true // the literal's edge in "pw=" + pw + "\n", or a format string
+	case concatRE.MatchString(s), formatRE.MatchString(s) && len(s) < 32:
+		// The literal's edge in "pw=" + pw + "\n", or a format string; a
+		// long generated key may contain "{}" by chance.
+		return true
 	case pathRE.MatchString(s) && !randomSegment(s):
 		return true
 	case strings.Contains(s, "://"):

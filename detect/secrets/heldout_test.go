@@ -236,7 +236,7 @@ func buildHeldout(seed int64, copies int) []*corpusFile {
 	g := &hg{rand.New(rand.NewSource(seed))}
 	var out []*corpusFile
 	for i := 0; i < copies; i++ {
-		for _, t := range heldoutTemplates() {
+		for _, t := range append(heldoutTemplates(), freshTemplates()...) {
 			out = append(out, t(g, i))
 		}
 	}
@@ -1053,4 +1053,282 @@ func TestHeldoutCorpus(t *testing.T) {
 	if s.precision() < 0.95 || s.recall() < 0.95 {
 		t.Errorf("precision %.3f recall %.3f, want both >= 0.95", s.precision(), s.recall())
 	}
+}
+
+// A second batch of file kinds, written after the first batch's fixes and
+// not tuned against: its score is the honest one.
+func freshTemplates() []template {
+	return []template{tplAnsible, tplServerless, tplCloudFormation, tplJenkins, tplPowerShell, tplAndroid, tplSwift, tplRust,
+		tplSQL, tplHTTPFile, tplPostman, tplLog, tplClaudeSettings, tplCodex, tplDockerConfig, tplSops, tplI18n, tplHTML,
+		tplMakefile, tplYarnrc, tplGradle, tplElixir, tplSaaS, tplBots}
+}
+
+func tplAnsible(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "group_vars/all.yml", "inventories/prod/group_vars/db.yml", "roles/app/defaults/main.yml")}
+	f.l("---", "app_user: deploy")
+	f.sec("password", "ansible_become_password: \""+g.pw()+"\"")
+	f.dec("vault", "db_password: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n          "+g.hexKey(64)+"\n          "+g.hexKey(64))
+	f.dec("template", "api_token: \"{{ lookup('env', 'API_TOKEN') }}\"")
+	f.dec("template", "mysql_root_password: \"{{ vault_mysql_root_password }}\"")
+	f.sec("password", "rabbitmq_password: "+g.safePw())
+	return f
+}
+
+func tplServerless(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "serverless.yml", "functions/serverless.yaml", "api/serverless.yml")}
+	f.l("service: billing", "provider:", "  name: aws", "  runtime: nodejs20.x", "  environment:")
+	f.dec("ssm", "    STRIPE_SECRET_KEY: ${ssm:/billing/prod/stripe-secret-key}")
+	f.sec("ai", "    OPENAI_API_KEY: "+g.openai())
+	f.dec("variable", "    DB_PASSWORD: ${env:DB_PASSWORD}")
+	f.sec("stripe", "    STRIPE_RESTRICTED_KEY: "+g.stripeLive())
+	return f
+}
+
+func tplCloudFormation(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "cfn/database.yaml", "template.yaml", "infra/stack.yml")}
+	f.l("AWSTemplateFormatVersion: '2010-09-09'", "Parameters:", "  DBPassword:", "    Type: String", "    NoEcho: true", "Resources:", "  Database:", "    Type: AWS::RDS::DBInstance", "    Properties:", "      MasterUsername: admin")
+	f.dec("ref", "      MasterUserPassword: !Ref DBPassword")
+	f.l("  Replica:", "    Type: AWS::RDS::DBInstance", "    Properties:")
+	f.sec("password", "      MasterUserPassword: '"+g.pw()+"'")
+	f.dec("ref", "      KmsKeyId: !GetAtt Key.Arn")
+	f.dec("ref", "      SecretString: '{{resolve:secretsmanager:prod/db:SecretString:password}}'")
+	return f
+}
+
+func tplJenkins(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "Jenkinsfile", "ci/Jenkinsfile", "jenkins/release.groovy")}
+	f.l("pipeline {", "  agent any", "  environment {")
+	f.dec("credentials", "    NEXUS_PASSWORD = credentials('nexus-password')")
+	f.sec("gitlab", "    GITLAB_TOKEN = '"+g.glpat()+"'")
+	f.l("  }", "  stages {", "    stage('publish') {", "      steps {")
+	f.dec("credentials", "        withCredentials([string(credentialsId: 'npm-token', variable: 'NPM_TOKEN')]) {")
+	f.sec("gitlab-header", "          sh 'curl --header \"PRIVATE-TOKEN: "+g.glpat()+"\" https://gitlab.acme.io/api/v4/projects'")
+	f.dec("variable", "          sh 'curl --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" https://gitlab.acme.io/api/v4/projects'")
+	f.l("        }", "      }", "    }", "  }", "}")
+	return f
+}
+
+func tplPowerShell(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "scripts/setup.ps1", "tools/Deploy.ps1", "build.ps1")}
+	f.sec("ai", "$env:OPENAI_API_KEY = \""+g.openai()+"\"")
+	f.sec("password", "$password = ConvertTo-SecureString \""+g.pw()+"\" -AsPlainText -Force")
+	f.dec("code", "$cred = Get-Credential -UserName admin")
+	f.dec("code", "$secure = Read-Host -Prompt 'Password' -AsSecureString")
+	f.sec("azure-sas", "$sas = \"?sv=2022-11-02&ss=bfqt&srt=sco&sp=rwdlacupiytfx&se=2026-12-31T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig="+g.c(hAlnum, 44)+"%3D\"")
+	return f
+}
+
+func tplAndroid(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "app/build.gradle.kts", "android/app/build.gradle", "mobile/app/build.gradle.kts")}
+	f.l("android {", "  defaultConfig {", "    applicationId = \"io.acme.app\"")
+	f.sec("ai", "    buildConfigField(\"String\", \"OPENAI_KEY\", \"\\\""+g.openai()+"\\\"\")")
+	f.dec("code", "    buildConfigField(\"String\", \"API_URL\", \"\\\"https://api.acme.io\\\"\")")
+	f.l("  }", "  signingConfigs {", "    create(\"release\") {", "      storeFile = file(\"release.jks\")")
+	f.sec("password", "      storePassword = \""+g.pw()+"\"")
+	f.dec("variable", "      keyPassword = System.getenv(\"KEY_PASSWORD\")")
+	f.l("    }", "  }", "}")
+	return f
+}
+
+func tplSwift(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "Sources/App/Config.swift", "iOS/Acme/Secrets.swift", "App/Networking/APIClient.swift")}
+	f.l("import Foundation", "", "enum Config {")
+	f.sec("ai", "    static let anthropicKey = \""+g.anthropic()+"\"")
+	f.sec("stripe", "    static let stripeSecret = \""+g.stripeLive()+"\"")
+	f.dec("env", "    static let apiKey = ProcessInfo.processInfo.environment[\"API_KEY\"] ?? \"\"")
+	f.dec("stripe-pk", "    static let stripePublishable = \""+g.stripePub()+"\"")
+	f.l("}")
+	return f
+}
+
+func tplRust(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "src/main.rs", "crates/api/src/config.rs", "src/bin/worker.rs")}
+	f.l("use std::env;", "")
+	f.sec("ai", "const GROQ_API_KEY: &str = \""+g.groq()+"\";")
+	f.dec("env", "let key = env::var(\"OPENAI_API_KEY\").expect(\"OPENAI_API_KEY not set\");")
+	f.sec("db-url", "let pool = PgPool::connect(\"postgres://worker:"+g.safePw()+"@10.0.3.17:5432/jobs\").await?;")
+	f.dec("code", "let password = rpassword::prompt_password(\"Password: \")?;")
+	f.sec("hf", "let api = ApiBuilder::new().with_token(Some(\""+g.hf()+"\".to_string())).build()?;")
+	return f
+}
+
+func tplSQL(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "db/init.sql", "migrations/001_roles.sql", "scripts/create_users.sql")}
+	f.l("CREATE DATABASE app;")
+	f.sec("password", "CREATE USER app_rw WITH PASSWORD '"+g.pw()+"';")
+	f.sec("password", "ALTER USER reporting IDENTIFIED BY \""+g.safePw()+"\";")
+	f.dec("variable", "CREATE USER migrator WITH PASSWORD :'migrator_password';")
+	f.l("GRANT ALL PRIVILEGES ON DATABASE app TO app_rw;")
+	f.dec("hash", "INSERT INTO users (email, password_hash) VALUES ('admin@acme.io', '$2a$10$"+g.c(hAlnum+"./", 53)+"');")
+	return f
+}
+
+func tplHTTPFile(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "api.http", "requests/users.http", "docs/examples.rest")}
+	f.dec("variable", "@token = {{$dotenv API_TOKEN}}")
+	f.l("", "GET https://api.acme.io/v1/users")
+	f.sec("bearer", "Authorization: Bearer "+g.c(hAlnum, 40))
+	f.l("", "###", "", "POST https://api.acme.io/v1/orders")
+	f.dec("variable", "X-API-Key: {{apiKey}}")
+	f.dec("variable", "Authorization: Bearer {{token}}")
+	f.sec("api-key-header", "X-API-Key: "+g.c(hAlnum, 32))
+	return f
+}
+
+func tplPostman(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "postman/collection.json", "Acme.postman_collection.json", "tests/api/postman_environment.json")}
+	f.l("{", "  \"item\": [{", "    \"name\": \"List users\",", "    \"request\": {", "      \"header\": [")
+	f.sec("jwt", "        {\"key\": \"Authorization\", \"value\": \"Bearer "+g.jwt()+"\"},")
+	f.dec("variable", "        {\"key\": \"x-api-key\", \"value\": \"{{apiKey}}\"}")
+	f.l("      ]", "    }", "  }],", "  \"variable\": [")
+	f.sec("api-key", "    {\"key\": \"apiKey\", \"value\": \""+g.c(hAlnum, 40)+"\"}")
+	f.l("  ]", "}")
+	return f
+}
+
+func tplLog(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "logs/app.log", "debug.log", "tmp/server.log")}
+	f.dec("log", "2026-03-01T10:00:01Z INFO  request_id="+g.uuid()+" GET /health 200 2ms")
+	f.sec("bearer", "2026-03-01T10:00:02Z DEBUG headers={'Authorization': 'Bearer "+g.openai()+"', 'Content-Type': 'application/json'}")
+	f.dec("log", "2026-03-01T10:00:03Z INFO  token refreshed (expires_in=3600)")
+	f.sec("db-url", "2026-03-01T10:00:04Z ERROR could not connect to mysql://root:"+g.safePw()+"@10.1.2.3:3306/app: timeout")
+	f.dec("log", "2026-03-01T10:00:05Z WARN  password for user 'svc' expires in 3 days")
+	return f
+}
+
+func tplClaudeSettings(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, ".claude/settings.json", ".claude/settings.local.json", ".gemini/settings.json")}
+	f.l("{", "  \"permissions\": { \"allow\": [\"Bash(npm run test:*)\"] },")
+	f.dec("path", "  \"apiKeyHelper\": \"~/bin/get-anthropic-key.sh\",")
+	f.l("  \"env\": {")
+	f.sec("ai", "    \"ANTHROPIC_API_KEY\": \""+g.anthropic()+"\",")
+	f.sec("ai", "    \"GEMINI_API_KEY\": \""+g.google()+"\",")
+	f.dec("setting", "    \"CLAUDE_CODE_MAX_OUTPUT_TOKENS\": \"8192\"")
+	f.l("  }", "}")
+	return f
+}
+
+func tplCodex(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, ".codex/config.toml", "home/.codex/config.toml", "dev/.codex/config.toml")}
+	f.l("model = \"o4-mini\"", "", "[model_providers.azure]", "name = \"Azure\"", "base_url = \"https://acme.openai.azure.com/openai\"")
+	f.dec("name", "env_key = \"AZURE_OPENAI_API_KEY\"")
+	f.l("", "[mcp_servers.github]", "command = \"npx\"")
+	f.sec("github", "env = { \"GITHUB_TOKEN\" = \""+g.ghFine()+"\" }")
+	f.sec("ai", "[mcp_servers.search]\nenv = { \"TAVILY_API_KEY\" = \"tvly-"+g.c(hAlnum, 32)+"\" }")
+	last := &f.pos[len(f.pos)-1]
+	last.start = last.end
+	return f
+}
+
+func tplDockerConfig(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, ".docker/config.json", "ci/docker-config.json", "home/.docker/config.json")}
+	f.l("{", "  \"auths\": {", "    \"ghcr.io\": {")
+	f.sec("docker-auth", "      \"auth\": \""+g.b64("acme-bot:"+g.ghp())+"\"")
+	f.l("    },", "    \"registry.acme.io\": {")
+	f.sec("docker-auth", "      \"auth\": \""+g.b64("deploy:"+g.safePw())+"\"")
+	f.l("    }", "  },")
+	f.dec("setting", "  \"credsStore\": \"desktop\"")
+	f.l("}")
+	return f
+}
+
+func tplSops(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "secrets/prod.enc.yaml", "deploy/secrets.sops.yaml", "config/secrets.enc.yml")}
+	f.dec("sops", "db_password: ENC[AES256_GCM,data:"+g.c(hB64, 24)+",iv:"+g.c(hB64, 43)+"=,tag:"+g.c(hB64, 22)+"==,type:str]")
+	f.dec("sops", "api_key: ENC[AES256_GCM,data:"+g.c(hB64, 60)+",iv:"+g.c(hB64, 43)+"=,tag:"+g.c(hB64, 22)+"==,type:str]")
+	f.l("sops:", "    kms:", "        - arn: arn:aws:kms:eu-west-1:"+g.c(hDig, 12)+":key/"+g.uuid())
+	f.dec("sops", "    mac: ENC[AES256_GCM,data:"+g.c(hB64, 86)+"=,iv:"+g.c(hB64, 43)+"=,tag:"+g.c(hB64, 22)+"==,type:str]")
+	f.l("    version: 3.9.0")
+	return f
+}
+
+func tplI18n(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "locales/en.json", "src/i18n/en-GB.json", "public/locales/en/common.json")}
+	f.l("{")
+	f.dec("prose", "  \"password_too_short\": \"Password must be at least 12 characters long\",")
+	f.dec("prose", "  \"api_key_label\": \"Your API key\",")
+	f.dec("prose", "  \"secret_hint\": \"Keep this secret safe and never share it\",")
+	f.dec("prose", "  \"token_expired\": \"Your session token has expired, please sign in again\"")
+	f.l("}")
+	return f
+}
+
+func tplHTML(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "public/index.html", "templates/chat.html", "demo/index.html")}
+	f.l("<!doctype html>", "<html>", "<body>")
+	f.dec("form", "  <input type=\"password\" name=\"password\" value=\"\" autocomplete=\"current-password\">")
+	f.dec("recaptcha-site", "  <div class=\"g-recaptcha\" data-sitekey=\"6L"+g.c(hURL, 38)+"\"></div>")
+	f.l("  <script>")
+	f.sec("ai", "    const OPENAI_KEY = \""+g.openai()+"\";")
+	f.dec("stripe-pk", "    const stripe = Stripe('"+g.stripePub()+"');")
+	f.l("  </script>", "</body>", "</html>")
+	return f
+}
+
+func tplMakefile(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "Makefile", "build/Makefile", "docker/Makefile")}
+	f.l("IMAGE ?= ghcr.io/acme/app")
+	f.sec("password", "DOCKER_PASSWORD ?= "+g.safePw())
+	f.dec("variable", "TOKEN := $(shell cat .token)")
+	f.l("", "login:")
+	f.dec("variable", "\techo $(DOCKER_PASSWORD) | docker login -u acme --password-stdin")
+	return f
+}
+
+func tplYarnrc(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, ".yarnrc.yml", "web/.yarnrc.yml", "packages/.yarnrc.yml")}
+	f.l("nodeLinker: node-modules", "npmScopes:", "  acme:", "    npmRegistryServer: \"https://npm.pkg.github.com\"")
+	f.sec("github", "    npmAuthToken: "+g.ghp())
+	f.dec("variable", "npmAuthToken: \"${NPM_TOKEN}\"")
+	return f
+}
+
+func tplGradle(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "gradle.properties", "lib/gradle.properties", "home/.gradle/gradle.properties")}
+	f.l("org.gradle.jvmargs=-Xmx2g", "ossrhUsername=acme")
+	f.sec("password", "ossrhPassword="+g.pw())
+	f.dec("id", "signing.keyId="+strings.ToUpper(g.hexKey(8)))
+	f.sec("password", "signing.password="+g.safePw())
+	f.dec("path", "signing.secretKeyRingFile=/home/ci/.gnupg/secring.gpg")
+	return f
+}
+
+func tplElixir(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "config/prod.secret.exs", "config/runtime.exs", "apps/web/config/prod.exs")}
+	f.l("import Config", "", "config :acme, AcmeWeb.Endpoint,")
+	f.sec("secret", "  secret_key_base: \""+g.c(hB64, 64)+"\"")
+	f.l("", "config :acme, Acme.Repo,", "  username: \"acme\",")
+	f.dec("env", "  password: System.get_env(\"DB_PASSWORD\"),")
+	f.sec("password", "  password: \""+g.pw()+"\",")
+	return f
+}
+
+// tplSaaS holds tokens of services with issued prefixes or fixed formats.
+func tplSaaS(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "deploy/.env.ci", "ops/tokens.env", ".env.deploy")}
+	f.sec("heroku", "HEROKU_API_KEY="+g.uuid())
+	f.sec("datadog", "DD_API_KEY="+g.hexKey(32))
+	claims := fmt.Sprintf(`{"iat":%d.%d,"url":"https://sentry.io","region_url":"https://de.sentry.io","org":"acme-%s"}`, 1700000000+g.r.Intn(9999999), g.r.Intn(999999), g.c(hLower, 5))
+	f.sec("sentry", "SENTRY_AUTH_TOKEN=sntrys_"+strings.TrimRight(g.b64(claims), "=")+"_"+g.c(hB64, 43))
+	f.sec("cloudflare", "CLOUDFLARE_API_TOKEN="+g.c(hURL, 40))
+	f.sec("shopify", "SHOPIFY_ACCESS_TOKEN=shpat_"+g.hexKey(32))
+	f.sec("linear", "LINEAR_API_KEY=lin_api_"+g.c(hAlnum, 40))
+	f.sec("notion", "NOTION_TOKEN=ntn_"+g.c(hDig, 11)+g.c(hAlnum, 35))
+	f.sec("vercel", "VERCEL_TOKEN="+g.c(hAlnum, 24))
+	f.sec("crates", "CARGO_REGISTRY_TOKEN=cio"+g.c(hAlnum, 32))
+	f.sec("slack-signing", "export SLACK_SIGNING_SECRET=\""+g.hexKey(32)+"\"")
+	f.dec("id", "DD_SITE=datadoghq.eu")
+	f.dec("id", "SENTRY_ORG=acme")
+	f.dec("id", "VERCEL_PROJECT_ID=prj_"+g.c(hAlnum, 28))
+	return f
+}
+
+func tplBots(g *hg, i int) *corpusFile {
+	f := &corpusFile{path: dir(i, "bot/index.js", "discord-bot/main.py", "telegram/bot.py")}
+	f.sec("discord-bot", "client.login('"+g.pick("M", "N", "O")+g.c(hAlnum, 25)+"."+g.c(hURL, 6)+"."+g.c(hURL, 38)+"');")
+	f.sec("telegram", "app = Application.builder().token(\""+g.telegram()+"\").build()")
+	f.dec("env", "bot.run(os.getenv('DISCORD_TOKEN'))")
+	f.sec("slack-app", "app = App(token=\""+g.slackBot()+"\", signing_secret=os.environ[\"SLACK_SIGNING_SECRET\"])")
+	f.sec("slack-xapp", "handler = SocketModeHandler(app, \"xapp-1-A"+g.c(hUpper+hDig, 10)+"-"+g.c(hDig, 13)+"-"+g.hexKey(64)+"\")")
+	return f
 }

@@ -73,6 +73,10 @@ func ruleCases(g *gen) []ruleCase {
 		{"redis-generic-requirepass", "redis.conf", "bind 0.0.0.0\nrequirepass " + pw, "bind 0.0.0.0\n# requirepass foobared", pw},
 		{"php-define-generic-secret", "wp-config.php", `define( 'AUTH_SALT', '` + g.s(alnum+"!@#%^&*()-_[]{}~+=,.;:/?|", 64) + `' );`, `define( 'AUTH_SALT', 'put your unique phrase here' );`, ""},
 		{"curl-user-generic-password", "deploy.sh", "curl -fsS -u deploy:" + pw + " https://ci.corp.internal/job/build", `curl -fsS -u "$CI_USER:$CI_PASS" https://ci.corp.internal/job/build`, pw},
+		{"azure-sas-token", "upload.ps1", `$sas = "?sv=2022-11-02&ss=b&srt=o&sp=rw&se=2026-12-31T00:00:00Z&spr=https&sig=` + g.s(alnum, 44) + `%3D"`, `$sas = "?sv=2022-11-02&ss=b&srt=o&sp=rw&se=2026-12-31T00:00:00Z&spr=https&sig=$env:SAS_SIG"`, ""},
+		{"sql-generic-password", "init.sql", "CREATE USER app WITH PASSWORD '" + pw + "';", "CREATE USER app WITH PASSWORD :'app_password';", pw},
+		{"powershell-generic-password", "setup.ps1", `$pw = ConvertTo-SecureString "` + pw + `" -AsPlainText -Force`, `$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force`, pw},
+		{"json-keyvalue-generic-secret", "env.postman_environment.json", `{"values": [{"key": "apiKey", "value": "` + g.s(alnum, 40) + `", "enabled": true}]}`, `{"values": [{"key": "apiKey", "value": "{{API_KEY}}", "enabled": true}]}`, ""},
 		{"http-bearer-generic-token", "client.py", `headers = {"Authorization": "Bearer ` + g.s(alnum, 1) + g.s(urlset, 39) + `"}`, `headers = {"Authorization": f"Bearer {token}"}`, ""},
 	}
 }
