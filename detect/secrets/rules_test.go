@@ -63,6 +63,7 @@ func ruleCases(g *gen) []ruleCase {
 		{"database-uri-query-password", "app.properties", "db.url=jdbc:postgresql://db.internal:5432/app?user=app&password=" + pw, "db.url=jdbc:postgresql://db.internal:5432/app?user=app&password=${DB_PASSWORD}", pw},
 		{"adonet-connection-string-password", "Program.cs", `var cs = "Server=tcp:sql.internal,1433;Database=app;User ID=app;Password=` + pw + `;Encrypt=true";`, `var cs = "Server=tcp:sql.internal,1433;Database=app;Integrated Security=true";`, pw},
 		{"password-config-assignment", ".env", "DB_PASSWORD=" + pw, "DB_PASSWORD_FILE=/run/secrets/db_password", pw},
+		{"password-config-assignment", "Makefile", "REGISTRY_PASSWORD ?= " + pw, "REGISTRY_PASSWORD ?= $(shell cat .registry-password)", pw},
 		{"password-code-assignment", "db.py", `conn = connect(host="db", password="` + pw + `")`, `conn = connect(host="db", password=os.environ["DB_PASSWORD"])`, pw},
 		{"password-xml-value", "web.config", `<add key="SmtpPassword" value="` + pw + `" />`, `<add key="SmtpPassword" value="$(SMTP_PASSWORD)" />`, pw},
 		{"http-basic-auth-header", "client.go", `req.Header.Set("Authorization", "Basic ` + b64("svc:"+pw) + `")`, `req.Header.Set("Authorization", "Basic " + enc)`, ""},
