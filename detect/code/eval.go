@@ -333,7 +333,14 @@ func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
 // mayBeTainted reports whether a file reads request input at all, which
 // most files do not: it saves tracing variables through them.
 func (l *language) mayBeTainted(file []byte) bool {
-	return (l.sources != nil && l.sources.Match(file)) || (l.taintedParams != nil && l.taintedParams.Match(file))
+	hinted := false
+	for _, h := range l.sourceHints {
+		if bytes.Contains(file, []byte(h)) {
+			hinted = true
+			break
+		}
+	}
+	return hinted && (l.sources != nil && l.sources.Match(file)) || (l.taintedParams != nil && l.taintedParams.Match(file))
 }
 
 // identifiers calls fn for n and every identifier below it until fn

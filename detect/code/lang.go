@@ -40,6 +40,9 @@ type language struct {
 	// sanitizers matches expressions whose result is safe whatever their
 	// input (basename, secure_filename, numeric conversion).
 	sanitizers *regexp.Regexp
+	// sourceHints are words one of which sources or taintedParams needs,
+	// checked first because most windows have none.
+	sourceHints []string
 	// taintedParams matches parameter declarations whose value is request
 	// input (Spring's @RequestParam and friends).
 	taintedParams *regexp.Regexp
@@ -80,20 +83,21 @@ func newSet(kinds ...string) set {
 
 var (
 	langPython = &language{
-		name:       "python",
-		grammar:    sitter.NewLanguage(tspy.Language()),
-		strings:    newSet("string", "concatenated_string"),
-		interps:    newSet("interpolation"),
-		consts:     newSet("integer", "float", "true", "false", "none"),
-		binaries:   newSet("binary_operator"),
-		concat:     newSet("+", "%"),
-		parens:     newSet("parenthesized_expression"),
-		calls:      newSet("call"),
-		format:     regexp.MustCompile(`\.format$`),
-		assigns:    map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
-		scopes:     newSet("function_definition", "lambda"),
-		sanitizers: regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
-		sources:    regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b`),
+		name:        "python",
+		grammar:     sitter.NewLanguage(tspy.Language()),
+		strings:     newSet("string", "concatenated_string"),
+		interps:     newSet("interpolation"),
+		consts:      newSet("integer", "float", "true", "false", "none"),
+		binaries:    newSet("binary_operator"),
+		concat:      newSet("+", "%"),
+		parens:      newSet("parenthesized_expression"),
+		calls:       newSet("call"),
+		format:      regexp.MustCompile(`\.format$`),
+		assigns:     map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
+		scopes:      newSet("function_definition", "lambda"),
+		sanitizers:  regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
+		sourceHints: []string{"request."},
+		sources:     regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b`),
 	}
 	jsLike = &language{
 		strings:  newSet("string", "template_string"),
@@ -106,9 +110,10 @@ var (
 		format:   regexp.MustCompile(`^(util\.)?format$|\.concat$`),
 		assigns: map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"},
 			"augmented_assignment_expression": {"left", "right"}},
-		sanitizers: regexp.MustCompile(`\b(path\.basename|parseInt|Number|encodeURIComponent|escape|sanitize\w*|DOMPurify\.sanitize)\(`),
-		scopes:     newSet("function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration"),
-		sources:    regexp.MustCompile(`\b(req|request|ctx\.request|ctx)\.(query|body|params|cookies|headers|files|url|originalUrl|search)\b|\b(window\.)?location\.(hash|search|href|pathname)\b|\bdocument\.(URL|cookie|referrer)\b|\bURLSearchParams\b|\bevent\.data\b|\bsearchParams\.get\(`),
+		sanitizers:  regexp.MustCompile(`\b(path\.basename|parseInt|Number|encodeURIComponent|escape|sanitize\w*|DOMPurify\.sanitize)\(`),
+		scopes:      newSet("function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration"),
+		sourceHints: []string{"req", "ctx.", "location.", "document.", "URLSearchParams", "event.data", "searchParams"},
+		sources:     regexp.MustCompile(`\b(req|request|ctx\.request|ctx)\.(query|body|params|cookies|headers|files|url|originalUrl|search)\b|\b(window\.)?location\.(hash|search|href|pathname)\b|\bdocument\.(URL|cookie|referrer)\b|\bURLSearchParams\b|\bevent\.data\b|\bsearchParams\.get\(`),
 	}
 	langJS  = withName(jsLike, "javascript", sitter.NewLanguage(tsjs.Language()))
 	langTS  = withName(jsLike, "typescript", sitter.NewLanguage(tsts.LanguageTypescript()))
@@ -126,9 +131,10 @@ var (
 		format:   regexp.MustCompile(`^fmt\.Sprint(f|ln)?$|^strings\.(Join|Replace|ReplaceAll)$`),
 		assigns: map[string][2]string{"short_var_declaration": {"left", "right"}, "assignment_statement": {"left", "right"},
 			"var_spec": {"name", "value"}, "const_spec": {"name", "value"}},
-		scopes:     newSet("function_declaration", "method_declaration", "func_literal"),
-		sanitizers: regexp.MustCompile(`\b(filepath\.Base|path\.Base|strconv\.Atoi|strconv\.Parse\w+|url\.PathEscape|url\.QueryEscape|html\.EscapeString|template\.HTMLEscapeString)\(`),
-		sources:    regexp.MustCompile(`\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
+		scopes:      newSet("function_declaration", "method_declaration", "func_literal"),
+		sanitizers:  regexp.MustCompile(`\b(filepath\.Base|path\.Base|strconv\.Atoi|strconv\.Parse\w+|url\.PathEscape|url\.QueryEscape|html\.EscapeString|template\.HTMLEscapeString)\(`),
+		sourceHints: []string{".URL.", "Form", ".PathValue(", ".Body", ".Header.Get(", "Query", "Param", "mux.Vars("},
+		sources:     regexp.MustCompile(`\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
 	}
 	langJava = &language{
 		name:          "java",
@@ -144,6 +150,7 @@ var (
 		assigns:       map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"}},
 		scopes:        newSet("method_declaration", "constructor_declaration", "lambda_expression"),
 		sanitizers:    regexp.MustCompile(`\b(FilenameUtils\.getName|getFileName|Integer\.parseInt|Long\.parseLong|UUID\.fromString|encodeForHTML|HtmlUtils\.htmlEscape|StringEscapeUtils\.escape\w*)\(`),
+		sourceHints:   []string{".get", "@"},
 		sources:       regexp.MustCompile(`\.(getParameter|getParameterValues|getHeader|getQueryString|getPathInfo|getRequestURI|getCookies|getInputStream|getReader)\(`),
 		taintedParams: regexp.MustCompile(`@(RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam)\b`),
 	}
@@ -162,7 +169,7 @@ var (
 func withName(l *language, name string, g *sitter.Language) *language {
 	return &language{name: name, grammar: g, strings: l.strings, interps: l.interps, consts: l.consts,
 		binaries: l.binaries, concat: l.concat, parens: l.parens, calls: l.calls, format: l.format,
-		assigns: l.assigns, scopes: l.scopes, sources: l.sources, sanitizers: l.sanitizers}
+		assigns: l.assigns, scopes: l.scopes, sources: l.sources, sourceHints: l.sourceHints, sanitizers: l.sanitizers}
 }
 
 // languageNames are the names rules may use. Rules for typescript also

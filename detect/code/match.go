@@ -21,7 +21,7 @@ func (s *scan) matchTree(ms []*matcher) error {
 		return nil
 	}
 	file := []byte(whole)
-	x := newLineIndex(whole)
+	x := s.index(whole)
 	ms, lines := s.keywordLines(x, ms)
 	if len(lines) == 0 {
 		return nil
@@ -100,9 +100,28 @@ func (s *scan) keywordLines(x *lineIndex, ms []*matcher) ([]*matcher, []int) {
 	return kept, out
 }
 
-// builtText matches signs that a statement builds text from values:
-// operators, interpolation, formatting calls.
-var builtText = regexp.MustCompile(`\+|%|\$\{|#\{|\$"|\b[fF][rR]?["']|\.format\(|Sprint|\.formatted\(|\.concat\(|\bformat\(|Join\(|join\(`)
+// buildsText reports signs that code builds text from values: operators,
+// interpolation, formatting calls.
+func buildsText(code string) bool {
+	if strings.ContainsAny(code, "+%") {
+		return true
+	}
+	for _, sign := range textBuilders {
+		if strings.Contains(code, sign) {
+			return true
+		}
+	}
+	for i := 0; i+1 < len(code); i++ {
+		// f"..." and rf'...' in Python, but not a name ending in f.
+		if c := code[i]; (c == 'f' || c == 'F') && (code[i+1] == '"' || code[i+1] == '\'') &&
+			(i == 0 || !isWordByte(code[i-1]) || i >= 1 && (code[i-1] == 'r' || code[i-1] == 'R') && (i == 1 || !isWordByte(code[i-2]))) {
+			return true
+		}
+	}
+	return false
+}
+
+var textBuilders = []string{"${", "#{", "$\"", ".format(", "Sprint", ".formatted(", ".concat(", "format(", "Join(", "join("}
 
 // variableArgument matches a call whose first argument (after a context)
 // is a name or call rather than a literal: text that may have been built
@@ -127,7 +146,7 @@ func (m *matcher) evidence(x *lineIndex, l int, partial bool) bool {
 		}
 		stmt = x.text[x.offset(l):x.offset(min(l+5, x.count()+1))]
 	}
-	return builtText.MatchString(stmt) || variableArgument.MatchString(stmt)
+	return buildsText(stmt) || variableArgument.MatchString(stmt)
 }
 
 // matchWindow parses one window and reports the matches on added lines.
@@ -135,7 +154,7 @@ func (m *matcher) evidence(x *lineIndex, l int, partial bool) bool {
 // narrow to evaluate a match.
 func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) (bool, error) {
 	src := []byte(w.src)
-	if !s.lang.mayBeTainted(src) {
+	if anyNeedsTaint(ms) && !s.lang.mayBeTainted(src) {
 		// Taint is traced within the window (locals and parameters), so
 		// a window that reads no request input needs no tainted? query.
 		kept := ms[:0:0]
@@ -221,6 +240,15 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 		s.report(h.m, h.start, h.end, h.col, x.line(h.start))
 	}
 	return true, nil
+}
+
+func anyNeedsTaint(ms []*matcher) bool {
+	for _, m := range ms {
+		if m.needsTaint {
+			return true
+		}
+	}
+	return false
 }
 
 // definedOutside reports whether name is assigned at (or near) the top

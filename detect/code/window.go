@@ -46,10 +46,13 @@ type lineIndex struct {
 
 func newLineIndex(text string) *lineIndex {
 	starts := make([]int, 1, strings.Count(text, "\n")+1)
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			starts = append(starts, i+1)
+	for off := 0; ; {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			break
 		}
+		off += i + 1
+		starts = append(starts, off)
 	}
 	return &lineIndex{text: text, starts: starts}
 }
@@ -118,25 +121,44 @@ func indentOf(line string) (int, bool) {
 	return n, n == len(line)
 }
 
-// closing matches lines that only close blocks ("}", "});", "end").
-var closing = regexp.MustCompile(`^\s*([)\]}]+[;,)]*|end|\)\s*\{?)\s*$`)
+// isClosing reports whether a line only closes blocks ("}", "});", "end").
+func isClosing(line string) bool {
+	t := strings.TrimSpace(line)
+	if t == "end" {
+		return true
+	}
+	if t == "" || t[0] != ')' && t[0] != ']' && t[0] != '}' {
+		return false
+	}
+	return strings.Trim(t, ")]};, \t{") == ""
+}
 
 // decoration matches lines that belong to the declaration below them.
 var decoration = regexp.MustCompile(`^\s*(@|#\[|//|#|/\*|\*)`)
 
-// span returns the lines of the declaration around line c.
+// header matches the first line of a function, method or class; control
+// excludes statements that look like one.
+var (
+	header  = regexp.MustCompile(`^\s*(?:(?:export|async|public|private|protected|static|final|override|synchronized|abstract|default)\s+)*(?:def|func|function|class|interface)\b|\bfunction\s*\*?\s*\w*\s*\(|^\s*(?:[\w<>\[\],.?]+\s+)+\w+\s*\([^;=]*$`)
+	control = regexp.MustCompile(`^\s*(?:\}\s*)?(?:if|for|while|switch|catch|else|try|return|with|elif|except|new|throw|await|yield|case)\b`)
+)
+
+// span returns the lines of the declaration around line c: up to the
+// nearest enclosing function header or top-level line, down to where the
+// indentation returns to that line's.
 func (x *lineIndex) span(c int) (from, to, base int) {
 	from, base = c, -1
+	cind, _ := indentOf(x.line(c))
 	for l := c; l >= 1 && l > c-maxUp; l-- {
 		text := x.line(l)
 		ind, blank := indentOf(text)
-		if blank || closing.MatchString(text) {
+		if blank || isClosing(text) {
 			continue
 		}
 		if base < 0 || ind <= base {
 			from, base = l, ind
 		}
-		if ind == 0 {
+		if ind == 0 || ind < cind && header.MatchString(text) && !control.MatchString(text) {
 			break
 		}
 	}
@@ -158,7 +180,7 @@ func (x *lineIndex) span(c int) (from, to, base int) {
 			to = l
 			continue
 		}
-		if closing.MatchString(text) {
+		if isClosing(text) {
 			to = l
 			if ind == base {
 				break
@@ -175,7 +197,7 @@ func (x *lineIndex) span(c int) (from, to, base int) {
 func (x *lineIndex) opener(from, base int) (string, int) {
 	for l := from - 1; l >= 1; l-- {
 		text := x.line(l)
-		if ind, blank := indentOf(text); !blank && ind < base && !closing.MatchString(text) {
+		if ind, blank := indentOf(text); !blank && ind < base && !isClosing(text) {
 			return text, ind
 		}
 	}
