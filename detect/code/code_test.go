@@ -2,6 +2,7 @@ package code
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -225,5 +226,59 @@ func TestConcurrentDetect(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Fatal(e)
+	}
+}
+
+// TestWindowsInLongClasses checks sinks deep inside long classes, where a
+// window starts at the method rather than the class, and values assigned
+// at file level far from the sink.
+func TestWindowsInLongClasses(t *testing.T) {
+	d := newDetector(t, config.Code{})
+	var java, py strings.Builder
+	java.WriteString("package a;\n\npublic class Repo {\n")
+	py.WriteString("import sqlite3\n\nlimit_clause = \" LIMIT 10\"\n\n\nclass Repo:\n")
+	for i := range 80 {
+		fmt.Fprintf(&java, "  int f%d(int x) {\n    return x * %d;\n  }\n\n", i, i)
+		fmt.Fprintf(&py, "    def f%d(self, x):\n        return x * %d\n\n", i, i)
+	}
+	javaSink := len(strings.Split(java.String(), "\n")) + 3
+	java.WriteString("  @Override\n  List<User> find(Connection conn, String name) throws SQLException {\n" +
+		"    String sql = \"SELECT * FROM users WHERE name = '\" + name + \"'\";\n" +
+		"    return map(conn.createStatement().executeQuery(sql));\n  }\n\n" +
+		"  List<User> all(Connection conn) throws SQLException {\n" +
+		"    return map(conn.createStatement().executeQuery(\"SELECT * FROM users\"));\n  }\n}\n")
+	pySink := len(strings.Split(py.String(), "\n")) + 2
+	py.WriteString("    def find(self, cur, name):\n        q = \"SELECT * FROM users WHERE name = '\" + name + \"'\"\n" +
+		"        cur.execute(q)\n\n    def first(self, cur):\n        cur.execute(\"SELECT * FROM users\" + limit_clause)\n")
+	for _, tc := range []struct {
+		path, src string
+		sink      int
+	}{{"src/Repo.java", java.String(), javaSink}, {"app/repo.py", py.String(), pySink}} {
+		lines := strings.Count(tc.src, "\n")
+		var all []int
+		for l := range lines {
+			all = append(all, l+1)
+		}
+		for _, frag := range []*detect.Fragment{
+			detect.NewTreeFragment(tc.path, tc.src),
+			diffFragment(tc.path, tc.src, tc.sink),
+			diffFragment(tc.path, tc.src, all[lines-3:]...),
+		} {
+			fs, err := d.Detect(context.Background(), frag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, f := range fs {
+				got = append(got, f.StartLine)
+			}
+			want := []int{tc.sink}
+			if frag.AddedLines() != nil && frag.AddedLines()[0] != tc.sink {
+				want = nil // the diff touched only the safe method
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s (added %v): findings at %v, want %v", tc.path, frag.AddedLines() != nil, got, want)
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package code
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -111,6 +112,75 @@ func TestTopLevelPatterns(t *testing.T) {
 	for src, want := range cases {
 		if got := topLevelPatterns(src); got != want {
 			t.Errorf("%q: %d patterns, want %d", src, got, want)
+		}
+	}
+}
+
+// filler returns n lines of harmless functions in lang, so that a snippet
+// placed among them sits in a file too large to be parsed whole.
+func filler(lang string, n int) string {
+	forms := map[string]string{
+		"python":     "def helper_%d(x):\n    return x * %d\n\n",
+		"javascript": "function helper%d(x) {\n  return x * %d;\n}\n",
+		"typescript": "function helper%d(x: number): number {\n  return x * %d;\n}\n",
+		"tsx":        "function helper%d(x: number): number {\n  return x * %d;\n}\n",
+		"go":         "func helper%d(x int) int {\n\treturn x * %d\n}\n",
+		"java":       "class Helper%d {\n  int f(int x) { return x * %d; }\n}\n",
+	}
+	var b strings.Builder
+	for i := 0; i < n/3; i++ {
+		fmt.Fprintf(&b, forms[lang], i, i)
+	}
+	return b.String()
+}
+
+// TestRuleSnippetsInLargeFiles runs the structural rules' snippets placed in
+// the middle of large files, which are parsed in windows around their sink
+// keywords rather than whole, as a tree scan and as a diff adding the
+// snippet.
+func TestRuleSnippetsInLargeFiles(t *testing.T) {
+	rs, err := builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDetector(t, config.Code{})
+	for _, r := range rs {
+		for _, tc := range r.tests {
+			if len(grammars[tc.Language]) == 0 {
+				continue
+			}
+			check := func(src string, want bool, kind string, i int) {
+				before := filler(tc.Language, 2*wholeFileLines)
+				whole := before + src + filler(tc.Language, 2*wholeFileLines)
+				first := strings.Count(before, "\n") + 1
+				var added []int
+				for l := range strings.Count(strings.TrimSuffix(src, "\n"), "\n") + 1 {
+					added = append(added, first+l)
+				}
+				p := snippetPaths[tc.Language]
+				for _, frag := range []*detect.Fragment{detect.NewTreeFragment(p, whole), diffFragment(p, whole, added...)} {
+					fs, err := d.Detect(context.Background(), frag)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := false
+					for _, f := range fs {
+						got = got || f.RuleID == r.ID
+						if f.StartLine < first || f.StartLine > added[len(added)-1] {
+							t.Errorf("%s %s %s %d: finding outside the snippet at line %d", r.ID, tc.Language, kind, i, f.StartLine)
+						}
+					}
+					if got != want {
+						t.Errorf("%s %s %s %d (diff %v): found %v, want %v:\n%s", r.ID, tc.Language, kind, i, frag.AddedLines() != nil, got, want, src)
+					}
+				}
+			}
+			for i, src := range tc.Positive {
+				check(src, true, "positive", i)
+			}
+			for i, src := range tc.Negative {
+				check(src, false, "negative", i)
+			}
 		}
 	}
 }
