@@ -278,10 +278,12 @@ func (s *scan) continuedStatements(lm *langMatchers) ([]*matcher, error) {
 }
 
 func continuedLine(text string) bool {
-	for _, line := range strings.Split(text, "\n") {
+	for text != "" {
+		line, rest, _ := strings.Cut(text, "\n")
 		if continues(line) {
 			return true
 		}
+		text = rest
 	}
 	return false
 }

@@ -143,6 +143,11 @@ var (
 	control = regexp.MustCompile(`^\s*(?:\}\s*)?(?:if|for|while|switch|catch|else|try|return|with|elif|except|new|throw|await|yield|case)\b`)
 )
 
+func isHeader(line string) bool {
+	return (strings.IndexByte(line, '(') >= 0 || strings.Contains(line, "class") || strings.Contains(line, "interface")) &&
+		header.MatchString(line) && !control.MatchString(line)
+}
+
 // span returns the lines of the declaration around line c: up to the
 // nearest enclosing function header or top-level line, down to where the
 // indentation returns to that line's.
@@ -158,7 +163,7 @@ func (x *lineIndex) span(c int) (from, to, base int) {
 		if base < 0 || ind <= base {
 			from, base = l, ind
 		}
-		if ind == 0 || ind < cind && header.MatchString(text) && !control.MatchString(text) {
+		if ind == 0 || ind < cind && isHeader(text) {
 			break
 		}
 	}
