@@ -36,6 +36,11 @@ func IsPlaceholder(rule, secret, line string) bool {
 	switch rule {
 	case "docker-config-auth", "http-basic-auth-header":
 		return basicAuthPlaceholder(s)
+	case "curl-auth-user":
+		// gitleaks' rule captures user:password; judge the password.
+		if _, pass, ok := strings.Cut(s, ":"); ok && (templated(pass) || notAPassword(strings.Trim(pass, "\"'"))) {
+			return true
+		}
 	case "database-uri-password", "url-generic-basic-auth":
 		if urlCredentialPlaceholder(s, line) {
 			return true
@@ -272,7 +277,15 @@ func randomSegment(s string) bool {
 	return false
 }
 
-var concatRE = regexp.MustCompile(`^\+[ \t]*[A-Za-z_$][\w.$\[\]()]*[ \t]*\+?$|^[A-Za-z_$][\w.$]*[ \t]*\+$`)
+// concatRE matches what a quoted-string rule captures between two literals
+// of a concatenation ("pw = "+pw+"\n" yields +pw+).
+var concatRE = regexp.MustCompile("^[\"'`]?[ \t]*\\+.*\\+[ \t]*[\"'`]?$|^\\+[ \t]*[A-Za-z_$][\\w.$]*(?:\\(.*\\))?\\)*[;,]?$")
+
+// relPathRE is a relative file name with a directory and an extension.
+var relPathRE = regexp.MustCompile(`^[\w.-]+(?:/[\w.-]+)*/[\w-][\w.-]*\.[A-Za-z]{1,6}$`)
+
+// keyNameRE is the head of an assignment built in code ("db.password=" + pw).
+var keyNameRE = regexp.MustCompile(`(?i)^[\w.-]*(?:passw|passphrase|secret|pwd|pass|key|token)[\w.-]*[=:]$`)
 var formatRE = regexp.MustCompile(`%[sdvq](?:$|[^A-Za-z0-9])|\{\d?\}`)
 var constRE = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]+$`)
 
@@ -288,7 +301,9 @@ func notAPassword(s string) bool {
 		// The literal's edge in "pw=" + pw + "\n", or a format string; a
 		// long generated key may contain "{}" by chance.
 		return true
-	case pathRE.MatchString(s) && !randomSegment(s):
+	case (pathRE.MatchString(s) || relPathRE.MatchString(s)) && !randomSegment(s):
+		return true
+	case keyNameRE.MatchString(s):
 		return true
 	case strings.Contains(s, "://"):
 		return true

