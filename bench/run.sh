@@ -42,6 +42,8 @@ needs() {
 build() {
 	echo "building aiguard (-tags gore2regex)..."
 	go build -tags gore2regex -o "$BIN/aiguard" ./cmd/aiguard
+	# The pre-commit framework builds the hook without build tags.
+	go build -o "$BIN/aiguard-stdre" ./cmd/aiguard
 	go build -o "$BIN/genhistory" ./bench/genhistory
 	if [[ ! -x $BIN/gitleaks ]]; then
 		echo "building gitleaks v8.30.1 (-tags gore2regex)..."
@@ -165,9 +167,10 @@ pr_step() {
 		measure aiguard-staged "$BIN/aiguard" scan --repo "$staged" --staged --format json
 		measure gitleaks-staged "$BIN/gitleaks" git "$staged" --staged --report-path "$OUT/gitleaks-staged.json" --no-banner --log-level error --exit-code 0
 		measure aiguard-startup "$BIN/aiguard" scan --dir "$empty" --format json
+		measure aiguard-staged-stdre "$BIN/aiguard-stdre" scan --repo "$staged" --staged --format json
 	done
-	for l in aiguard-pr gitleaks-pr aiguard-staged gitleaks-staged aiguard-startup; do row $l; done
-	for l in aiguard-pr aiguard-staged; do
+	for l in aiguard-pr gitleaks-pr aiguard-staged gitleaks-staged aiguard-startup aiguard-staged-stdre; do row $l; done
+	for l in aiguard-pr aiguard-staged aiguard-staged-stdre; do
 		awk -v l=$l -v w="$(median $l 2)" 'BEGIN{printf "  %-34s %s\n", l, (w < 1 ? "under 1 s: ok" : "OVER 1 s")}' | tee -a "$RESULTS"
 	done
 }
@@ -203,7 +206,7 @@ build
 {
 	echo ""
 	echo "aiguard performance run, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "gitleaks $("$BIN/gitleaks" version), betterleaks $("$BIN/betterleaks" version 2>&1 | tail -1), $(go version)"
+	echo "gitleaks v8.30.1, betterleaks v1.2.0 (both -tags gore2regex), $(go version)"
 } | tee -a "$RESULTS"
 for s in history dir pr scale detectors; do
 	if step $s; then ${s}_step; fi

@@ -5,10 +5,11 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -25,9 +26,12 @@ var benchCorpus = sync.OnceValues(func() ([]*detect.Fragment, error) {
 	if mb, err := strconv.Atoi(os.Getenv("AIGUARD_BENCH_MB")); err == nil && mb > 0 {
 		limit = mb << 20
 	}
-	root := filepath.Join(runtime.GOROOT(), "src")
+	root, err := goSrc()
+	if err != nil {
+		return nil, err
+	}
 	var paths []string
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err == nil && e.Type().IsRegular() {
 			paths = append(paths, p)
 		}
@@ -85,4 +89,10 @@ func BenchmarkDetectors(b *testing.B) {
 		b.Run(d.Name(), func(b *testing.B) { run(b, []detect.Detector{d}) })
 	}
 	b.Run("all", func(b *testing.B) { run(b, ds) })
+}
+
+// goSrc is the Go toolchain's source tree.
+func goSrc() (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	return filepath.Join(strings.TrimSpace(string(out)), "src"), err
 }

@@ -60,6 +60,7 @@ var ErrUsage = errors.New("usage")
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	started := time.Now()
 	defer startProfile()()
+	defer tuneGC()()
 	cfg := opts.Config
 	if cfg == nil {
 		cfg = config.Default()

@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -39,13 +38,12 @@ const (
 	// .gitattributes or review would.
 	maxFile = 200 << 10
 	prFiles = 50
-	prLines = 60
+	prLines = 80
 )
 
 type generator struct {
 	w       *bufio.Writer
 	rng     *rand.Rand
-	mark    int
 	when    time.Time
 	commits int
 	added   int64
@@ -60,13 +58,20 @@ type file struct {
 }
 
 func main() {
-	src := flag.String("src", filepath.Join(runtime.GOROOT(), "src"), "source tree whose text files are committed")
+	src := flag.String("src", "", "source tree whose text files are committed (default: $(go env GOROOT)/src)")
 	out := flag.String("out", "", "repository to create (must not exist)")
 	size := flag.String("size", "small", "small, medium, large, or a number of MB")
 	seed := flag.Uint64("seed", 1, "seed for edits, deletions and authors")
 	flag.Parse()
 	if *out == "" {
 		fatal("-out is required")
+	}
+	if *src == "" {
+		goroot, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			fatal("go env GOROOT: " + err.Error())
+		}
+		*src = filepath.Join(strings.TrimSpace(string(goroot)), "src")
 	}
 	mb, ok := sizes[*size]
 	if !ok {

@@ -277,6 +277,7 @@ type diffParser struct {
 	text     []byte
 	lines    []int
 	oversize bool
+	newFile  bool
 }
 
 func (p *diffParser) parse(r *bufio.Reader) error {
@@ -327,6 +328,7 @@ func (p *diffParser) line(r *bufio.Reader, line []byte) error {
 		p.path = ""
 		p.blobID = ""
 		p.oversize = false
+		p.newFile = false
 	case p.inHunk && len(line) > 0 && line[0] == '+':
 		p.add(line[1:])
 	case p.inHunk && len(line) > 0 && (line[0] == '-' || line[0] == ' ' || line[0] == '\\'):
@@ -334,6 +336,8 @@ func (p *diffParser) line(r *bufio.Reader, line []byte) error {
 	case bytes.HasPrefix(line, []byte("@@ ")):
 		p.inHunk = true
 		p.newLine = hunkStart(line)
+	case bytes.Equal(line, []byte("--- /dev/null")):
+		p.newFile = true
 	case bytes.HasPrefix(line, []byte("+++ ")):
 		p.path = diffPath(string(line[4:]))
 	case bytes.HasPrefix(line, []byte("index ")):
@@ -382,8 +386,10 @@ func (p *diffParser) flush() error {
 		p.text, p.lines = p.text[:0], nil
 		return nil
 	}
+	// A new file's added lines are the whole file: detectors that need it
+	// get Text instead of a round trip through cat-file (nil whole).
 	var whole func() (string, error)
-	if p.opts.blobs != nil && p.blobID != "" {
+	if p.opts.blobs != nil && p.blobID != "" && !p.newFile {
 		whole = p.opts.blobs.loader(p.blobID)
 	}
 	frag := detect.NewDiffFragment(p.path, p.opts.stage, p.commit, string(p.text), p.lines, whole)

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/detect"
@@ -18,7 +19,7 @@ import (
 // benchFiles returns about limit bytes of text files from the Go toolchain's
 // source tree, in a fixed order, as realistic content for the sources.
 func benchFiles(b *testing.B, limit int) (root string, paths []string) {
-	root = filepath.Join(runtime.GOROOT(), "src")
+	root = goSrc(b)
 	var all []string
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err == nil && e.Type().IsRegular() && filepath.Ext(p) == ".go" {
@@ -82,7 +83,7 @@ func BenchmarkHistoryParser(b *testing.B) {
 
 // BenchmarkDirSource measures walking and reading a tree.
 func BenchmarkDirSource(b *testing.B) {
-	root := filepath.Join(runtime.GOROOT(), "src", "net")
+	root := filepath.Join(goSrc(b), "net")
 	var size int64
 	src := &Dir{Root: root}
 	for b.Loop() {
@@ -93,4 +94,13 @@ func BenchmarkDirSource(b *testing.B) {
 		}
 	}
 	b.SetBytes(size)
+}
+
+// goSrc is the Go toolchain's source tree, the benchmarks' realistic content.
+func goSrc(b *testing.B) string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Skip("go env GOROOT:", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "src")
 }
