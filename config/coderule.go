@@ -52,8 +52,10 @@ type CodeMatcher struct {
 	Pattern string `yaml:"pattern"`
 	// Not vetoes a line the pattern matched.
 	Not string `yaml:"not"`
-	// Context must match one of the Window lines above the match, nearer
-	// than any line matching NotContext (for block-scoped settings).
+	// Context must match one of the Window lines above the match (the
+	// line itself counts), nearer than any line matching NotContext (for
+	// block-scoped settings, or a function named for a token). NotContext
+	// alone vetoes a match with such a line in the window.
 	Context    string `yaml:"context"`
 	NotContext string `yaml:"not-context"`
 	Window     int    `yaml:"window"`

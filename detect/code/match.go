@@ -372,7 +372,7 @@ func (s *scan) matchLines(ms []*matcher) error {
 				continue
 			}
 			fileLine := s.frag.FileLine(i + 1)
-			if m.context != nil {
+			if m.context != nil || m.notContext != nil {
 				if wholeLines == nil {
 					whole, err := s.wholeText()
 					if err != nil {
@@ -392,17 +392,18 @@ func (s *scan) matchLines(ms []*matcher) error {
 
 // inContext reports whether, looking up from line, a context line comes
 // before any not-context line within the window (the line itself counts).
+// Without a context, it reports whether no not-context line is there.
 func (m *matcher) inContext(lines []string, line int) bool {
 	for l := line; l >= 1 && l > line-m.window-1 && l <= len(lines); l-- {
 		text := lines[l-1]
 		if m.notContext != nil && m.notContext.MatchString(text) {
 			return false
 		}
-		if m.context.MatchString(text) {
+		if m.context != nil && m.context.MatchString(text) {
 			return true
 		}
 	}
-	return false
+	return m.context == nil
 }
 
 func isComment(line string) bool {
