@@ -321,7 +321,7 @@ func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
 				return false
 			}
 		}
-		if e.lang.taintedParams != nil && e.isTaintedParam(id, name) {
+		if (e.lang.taintedParams != nil || e.lang.routeDecorator != nil) && e.isTaintedParam(id, name) {
 			found = true
 			return false
 		}
@@ -333,6 +333,9 @@ func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
 // mayBeTainted reports whether a file reads request input at all, which
 // most files do not: it saves tracing variables through them.
 func (l *language) mayBeTainted(file []byte) bool {
+	if l.routeDecorator != nil && bytes.IndexByte(file, '@') >= 0 && l.routeDecorator.Match(file) {
+		return true
+	}
 	hinted := false
 	for _, h := range l.sourceHints {
 		if bytes.Contains(file, []byte(h)) {
@@ -364,8 +367,10 @@ func (e *evaluator) identifiers(n *sitter.Node, fn func(*sitter.Node) bool) {
 	}
 }
 
-// isTaintedParam reports whether name is a parameter of the enclosing method
-// annotated as request input.
+// isTaintedParam reports whether name is a parameter of the enclosing
+// function that holds request input: annotated as such (Spring's
+// @RequestParam), or a parameter of a route handler (FastAPI and Flask
+// pass path and query parameters as arguments).
 func (e *evaluator) isTaintedParam(use *sitter.Node, name string) bool {
 	for p := use.Parent(); p != nil; p = p.Parent() {
 		if !e.lang.scopes[p.Kind()] {
@@ -377,11 +382,44 @@ func (e *evaluator) isTaintedParam(use *sitter.Node, name string) bool {
 		}
 		for i := uint(0); i < params.NamedChildCount(); i++ {
 			param := params.NamedChild(i)
-			if pn := param.ChildByFieldName("name"); pn != nil && e.text(pn) == name {
-				return e.lang.taintedParams.MatchString(e.text(param))
+			if pn := paramName(param); pn == nil || e.text(pn) != name {
+				continue
 			}
+			text := e.text(param)
+			if e.lang.taintedParams != nil && e.lang.taintedParams.MatchString(text) {
+				return true
+			}
+			return e.lang.routeDecorator != nil && !e.lang.notRouteInput.MatchString(text) && e.isRoute(p)
 		}
 		return false
+	}
+	return false
+}
+
+// paramName returns the identifier a parameter declares.
+func paramName(param *sitter.Node) *sitter.Node {
+	if param.Kind() == "identifier" {
+		return param
+	}
+	if n := param.ChildByFieldName("name"); n != nil {
+		return n
+	}
+	if param.NamedChildCount() > 0 && param.NamedChild(0).Kind() == "identifier" {
+		return param.NamedChild(0)
+	}
+	return nil
+}
+
+// isRoute reports whether function fn is decorated as a web route.
+func (e *evaluator) isRoute(fn *sitter.Node) bool {
+	d := fn.Parent()
+	if d == nil || d.Kind() != "decorated_definition" {
+		return false
+	}
+	for i := uint(0); i < d.NamedChildCount(); i++ {
+		if c := d.NamedChild(i); c.Kind() == "decorator" && e.lang.routeDecorator.MatchString(e.text(c)) {
+			return true
+		}
 	}
 	return false
 }

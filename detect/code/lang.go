@@ -40,6 +40,10 @@ type language struct {
 	// sanitizers matches expressions whose result is safe whatever their
 	// input (basename, secure_filename, numeric conversion).
 	sanitizers *regexp.Regexp
+	// routeDecorator matches the decorator of a function whose parameters
+	// a web framework fills from the request, except those notRouteInput
+	// matches (injected dependencies, the request object itself).
+	routeDecorator, notRouteInput *regexp.Regexp
 	// sourceHints are words one of which sources or taintedParams needs,
 	// checked first because most windows have none.
 	sourceHints []string
@@ -83,21 +87,23 @@ func newSet(kinds ...string) set {
 
 var (
 	langPython = &language{
-		name:        "python",
-		grammar:     sitter.NewLanguage(tspy.Language()),
-		strings:     newSet("string", "concatenated_string"),
-		interps:     newSet("interpolation"),
-		consts:      newSet("integer", "float", "true", "false", "none"),
-		binaries:    newSet("binary_operator"),
-		concat:      newSet("+", "%"),
-		parens:      newSet("parenthesized_expression"),
-		calls:       newSet("call"),
-		format:      regexp.MustCompile(`\.format$`),
-		assigns:     map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
-		scopes:      newSet("function_definition", "lambda"),
-		sanitizers:  regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
-		sourceHints: []string{"request."},
-		sources:     regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b`),
+		name:           "python",
+		grammar:        sitter.NewLanguage(tspy.Language()),
+		strings:        newSet("string", "concatenated_string"),
+		interps:        newSet("interpolation"),
+		consts:         newSet("integer", "float", "true", "false", "none"),
+		binaries:       newSet("binary_operator"),
+		concat:         newSet("+", "%"),
+		parens:         newSet("parenthesized_expression"),
+		calls:          newSet("call"),
+		format:         regexp.MustCompile(`\.format$`),
+		assigns:        map[string][2]string{"assignment": {"left", "right"}, "augmented_assignment": {"left", "right"}},
+		scopes:         newSet("function_definition", "lambda"),
+		sanitizers:     regexp.MustCompile(`\b(secure_filename|basename|safe_join|int|float|uuid\.UUID|quote|escape|conditional_escape|format_html|bleach\.clean)\(`),
+		sourceHints:    []string{"request."},
+		routeDecorator: regexp.MustCompile(`@\w+\.(route|get|post|put|patch|delete|api_route)\(`),
+		notRouteInput:  regexp.MustCompile(`Depends\(|Security\(|^(self|cls|request|req|db|session|response|background_tasks)\b|:\s*(Request|Response|Session|AsyncSession|BackgroundTasks|WebSocket)\b`),
+		sources:        regexp.MustCompile(`\brequest\.(args|form|values|GET|POST|json|get_json|data|files|cookies|headers|query_params|path_params|body|FILES|COOKIES|META)\b`),
 	}
 	jsLike = &language{
 		strings:  newSet("string", "template_string"),
