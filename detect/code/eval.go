@@ -28,7 +28,10 @@ type value struct {
 // keeps evaluation linear and cuts assignment cycles (q = q + x).
 const maxHops = 4
 
-var upperName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+var (
+	upperName     = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	stringBuilder = regexp.MustCompile(`^String(Builder|Buffer)$`)
+)
 
 // evaluator answers the custom query predicates over one parsed file.
 type evaluator struct {
@@ -74,6 +77,11 @@ func (e *evaluator) eval(n *sitter.Node, hops int) value {
 		return e.evalCall(n, hops)
 	case k == "identifier":
 		return e.evalIdent(n, hops)
+	case k == "object_creation_expression" && e.lang.appendMethod != "":
+		// new StringBuilder("SELECT ...") starts as its argument.
+		if t := n.ChildByFieldName("type"); t != nil && stringBuilder.MatchString(e.text(t)) {
+			return e.evalArgs(n, hops)
+		}
 	}
 	return value{kind: unknown}
 }
@@ -106,6 +114,9 @@ func (e *evaluator) evalCall(n *sitter.Node, hops int) value {
 		}
 		fn = name
 		if obj := n.ChildByFieldName("object"); obj != nil {
+			if e.lang.appendMethod != "" && e.text(name) == "toString" {
+				return e.eval(obj, hops)
+			}
 			if e.lang.format.MatchString(e.text(obj) + "." + e.text(name)) {
 				return e.evalArgs(n, hops)
 			}
@@ -195,10 +206,18 @@ func (e *evaluator) index() map[string][]definition {
 	cursor := sitter.NewQueryCursor()
 	defer cursor.Close()
 	matches := cursor.Matches(q, e.root, e.src)
+	target, _ := q.CaptureIndexForName("a")
 	for m := matches.Next(); m != nil; m = matches.Next() {
 		for _, c := range m.Captures {
+			if c.Index != uint32(target) {
+				continue
+			}
 			n := c.Node
-			e.addDefinitions(&n)
+			if e.lang.calls[n.Kind()] {
+				e.addAppends(&n)
+			} else {
+				e.addDefinitions(&n)
+			}
 		}
 	}
 	return e.defs
@@ -230,6 +249,30 @@ func (e *evaluator) addDefinitions(n *sitter.Node) {
 			v = val.NamedChild(i)
 		}
 		add(e.text(target.NamedChild(i)), v)
+	}
+}
+
+// addAppends records sb.append(a).append(b) as augmented assignments of
+// a and b to sb.
+func (e *evaluator) addAppends(n *sitter.Node) {
+	var args []*sitter.Node
+	node := n
+	for e.lang.calls[node.Kind()] {
+		name, list := node.ChildByFieldName("name"), node.ChildByFieldName("arguments")
+		if name == nil || e.text(name) != e.lang.appendMethod || list == nil || list.NamedChildCount() == 0 {
+			return
+		}
+		args = append(args, list.NamedChild(0))
+		if node = node.ChildByFieldName("object"); node == nil {
+			return
+		}
+	}
+	if node.Kind() != "identifier" {
+		return
+	}
+	name, scope := e.text(node), e.scopeOf(n)
+	for i := len(args) - 1; i >= 0; i-- {
+		e.defs[name] = append(e.defs[name], definition{value: *args[i], end: n.EndByte(), scope: scope, augmented: true})
 	}
 }
 

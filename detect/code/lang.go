@@ -40,6 +40,9 @@ type language struct {
 	// sanitizers matches expressions whose result is safe whatever their
 	// input (basename, secure_filename, numeric conversion).
 	sanitizers *regexp.Regexp
+	// appendMethod names the method that appends to a string builder,
+	// whose toString() is then the built text.
+	appendMethod string
 	// routeDecorator matches the decorator of a function whose parameters
 	// a web framework fills from the request, except those notRouteInput
 	// matches (injected dependencies, the request object itself).
@@ -65,7 +68,12 @@ func (l *language) assignQuery() (*sitter.Query, error) {
 			kinds = append(kinds, "("+k+")")
 		}
 		sort.Strings(kinds)
-		q, err := sitter.NewQuery(l.grammar, "["+strings.Join(kinds, " ")+"] @a")
+		src := "[" + strings.Join(kinds, " ") + "] @a"
+		if l.appendMethod != "" {
+			// A builder's append(x) adds to its text like q += x.
+			src += "\n(expression_statement (" + l.calls.one() + " name: (identifier) @m) @a (#eq? @m \"" + l.appendMethod + "\"))"
+		}
+		q, err := sitter.NewQuery(l.grammar, src)
 		if err != nil {
 			l.assignErr = err
 			return
@@ -76,6 +84,14 @@ func (l *language) assignQuery() (*sitter.Query, error) {
 }
 
 type set map[string]bool
+
+// one returns the only member of a one-member set.
+func (s set) one() string {
+	for k := range s {
+		return k
+	}
+	return ""
+}
 
 func newSet(kinds ...string) set {
 	s := make(set, len(kinds))
@@ -152,6 +168,7 @@ var (
 		concat:        newSet("+"),
 		parens:        newSet("parenthesized_expression"),
 		calls:         newSet("method_invocation"),
+		appendMethod:  "append",
 		format:        regexp.MustCompile(`^String\.(format|join)$|\.(formatted|concat)$`),
 		assigns:       map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"}},
 		scopes:        newSet("method_declaration", "constructor_declaration", "lambda_expression"),
