@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/aiguard/aiguard/report"
 )
 
 // Exit codes, documented in the README.
@@ -70,7 +72,7 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		if c.Name == args[0] {
 			code, err := c.Run(ctx, env, args[1:])
 			if err != nil {
-				fmt.Fprintf(env.Stderr, "aiguard %s: %s\n", c.Name, oneLine(err.Error()))
+				fmt.Fprintf(env.Stderr, "aiguard %s: %s\n", c.Name, report.Sanitize(oneLine(err.Error())))
 				var ee *exitError
 				if errors.As(err, &ee) {
 					return ee.code

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -14,6 +15,12 @@ import (
 
 // DefaultAPIURL is github.com's REST API.
 const DefaultAPIURL = "https://api.github.com"
+
+// DefaultGitHubTimeout bounds all of a run's GitHub calls, retries
+// included, so an API that stops answering cannot hold a pipeline: each
+// request has its own timeout and retry budget, but many requests in a row
+// could otherwise add up to far longer.
+const DefaultGitHubTimeout = 3 * time.Minute
 
 // trackIncidents opens or updates GitHub tracking issues for a CLI scan.
 func trackIncidents(ctx context.Context, env *Env, f *ScanFlags, cfg *config.Config, rep *report.Report) error {
@@ -43,6 +50,11 @@ func trackIncidents(ctx context.Context, env *Env, f *ScanFlags, cfg *config.Con
 		ServerURL:  WebURL(apiURL),
 		DetectedAt: time.Now().UTC(),
 	}
+	if f.GitHubTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.GitHubTimeout)
+		defer cancel()
+	}
 	return Track(ctx, apiURL, token, ev, cfg, rep)
 }
 
@@ -58,6 +70,11 @@ func Track(ctx context.Context, apiURL, token string, ev incident.Event, cfg *co
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultGitHubTimeout)
+		defer cancel()
+	}
 	results, err := tracker.Sync(ctx, incs, ev)
 	for _, r := range results {
 		rep.Incidents = append(rep.Incidents, report.Incident{
@@ -65,6 +82,9 @@ func Track(ctx context.Context, apiURL, token string, ev incident.Event, cfg *co
 		})
 	}
 	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return runtimeErr("tracking incidents on GitHub: no complete answer before the time limit (--github-timeout): %v", err)
+		}
 		return runtimeErr("tracking incidents on GitHub: %v", err)
 	}
 	return nil

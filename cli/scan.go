@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aiguard/aiguard/classify"
 	"github.com/aiguard/aiguard/config"
@@ -43,6 +44,7 @@ type ScanFlags struct {
 	GitHubAPIURL       string
 	IncidentPrefix     string
 	ProductionBranches string
+	GitHubTimeout      time.Duration
 }
 
 func (f *ScanFlags) register(fs *flag.FlagSet) {
@@ -63,6 +65,7 @@ func (f *ScanFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.CreateIssues, "create-issues", false, "open or update GitHub tracking issues for incidents (needs GITHUB_TOKEN and --github-repo)")
 	fs.StringVar(&f.GitHubRepo, "github-repo", "", "`OWNER/NAME` of the GitHub repository for tracking issues")
 	fs.StringVar(&f.GitHubAPIURL, "github-api-url", "", "GitHub API `URL` (default $GITHUB_API_URL or https://api.github.com)")
+	fs.DurationVar(&f.GitHubTimeout, "github-timeout", DefaultGitHubTimeout, "give up on GitHub after `DURATION` in all (the scan still blocks and writes its outputs)")
 	fs.StringVar(&f.IncidentPrefix, "incident-prefix", "", "incident ID prefix (default from config, AIENG)")
 	fs.StringVar(&f.ProductionBranches, "production-branches", "", "comma-separated production branch patterns (default from config: main, master)")
 }
@@ -188,6 +191,12 @@ func (f *ScanFlags) options() (scan.Options, *config.Config, error) {
 		if _, err := cfg.FailOnSeverity(); err != nil {
 			return o, nil, usageErr("--fail-on: %v", strings.TrimPrefix(err.Error(), "fail-on: "))
 		}
+	}
+	if f.CreateIssues && !validRepo(f.GitHubRepo) {
+		return o, nil, usageErr("--create-issues needs --github-repo OWNER/NAME (got %q)", f.GitHubRepo)
+	}
+	if f.GitHubTimeout < 0 {
+		return o, nil, usageErr("--github-timeout must be positive")
 	}
 	if f.MaxFileSize < 0 {
 		return o, nil, usageErr("--max-file-size must be positive")

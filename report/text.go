@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/aiguard/aiguard/finding"
 )
@@ -58,7 +59,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		ew.printf("%s\n", paint(severityColour[k.sev], fmt.Sprintf("%s %s — %s (%d)", k.sev, k.cat, k.cat.Name(), len(fs))))
 		for _, f := range fs {
 			ew.printf("  %s %s\n", paint(bold, Sanitize(f.Location())), Sanitize(f.Title))
-			ew.printf("      rule %s · %s · fingerprint %s\n", f.RuleID, f.Redacted, f.Fingerprint[:min(12, len(f.Fingerprint))])
+			ew.printf("      rule %s · %s · fingerprint %s\n", Sanitize(f.RuleID), Sanitize(f.Redacted), f.Fingerprint[:min(12, len(f.Fingerprint))])
 			if f.Commit != nil {
 				tool := f.AITool
 				if tool == "" {
@@ -93,10 +94,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		if s.Commit != "" {
 			where += " @ " + s.Commit[:min(12, len(s.Commit))]
 		}
-		ew.printf("%s\n", paint(dim, fmt.Sprintf("skipped %s: %s", where, s.Reason)))
+		ew.printf("%s\n", paint(dim, fmt.Sprintf("skipped %s: %s", where, Sanitize(s.Reason))))
 	}
 	for _, e := range r.Errors {
-		ew.printf("%s\n", paint(severityColour[finding.P1], "error: "+e))
+		ew.printf("%s\n", paint(severityColour[finding.P1], "error: "+Sanitize(e)))
 	}
 	sum := r.Summary
 	status := "pass"
@@ -134,15 +135,23 @@ func humanBytes(n int64) string {
 }
 
 // Sanitize makes repository-controlled text safe for a terminal or a log:
-// control characters (ANSI escapes, newlines that could forge lines or
-// workflow commands) are replaced.
+// control characters (ANSI escapes, newlines that could forge lines) are
+// replaced, and workflow commands are defused, because the Actions runner
+// executes "::command::" at the start of a line (after spaces) and the
+// legacy "##[command]" anywhere in a line. A zero-width space keeps the
+// text readable while breaking the command.
 func Sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
 			return '?'
 		}
 		return r
 	}, s)
+	s = strings.ReplaceAll(s, "##[", "##\u200b[")
+	if rest := strings.TrimLeftFunc(s, unicode.IsSpace); strings.HasPrefix(rest, "::") {
+		s = s[:len(s)-len(rest)] + ":\u200b" + rest[1:]
+	}
+	return s
 }
 
 type errWriter struct {

@@ -6,12 +6,16 @@ package testkit
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
+	"html"
 	"math/rand"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -178,9 +182,10 @@ func (f *Fakes) AnthropicKey() string { return "sk-" + "ant-api03-" + f.Chars(al
 func (f *Fakes) Password() string { return f.Chars(alnum, 10) + "#!" + f.Chars(alnum, 6) }
 
 // Encodings returns forms of a value a leak check must also look for:
-// base64 and URL encodings that are trivially reversible.
+// base64, hex and URL encodings that are trivially reversible.
 func Encodings(v string) []string {
-	out := []string{v, base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)), url.QueryEscape(v)}
+	out := []string{v, base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)),
+		url.QueryEscape(v), url.PathEscape(v), hex.EncodeToString([]byte(v)), strings.ToUpper(hex.EncodeToString([]byte(v)))}
 	// Any long enough middle piece: a value split across lines still shows one.
 	if len(v) >= 24 {
 		out = append(out, v[len(v)/2-8:len(v)/2+8])
@@ -188,13 +193,45 @@ func Encodings(v string) []string {
 	return out
 }
 
-// AssertNoLeak fails if any output contains a planted value in any form.
+// invisible are characters escapers insert to defuse text (markdown
+// backslashes, zero-width joiners and spaces) and whitespace a value may be
+// split by; none hides a value from a reader, so the check ignores them.
+var invisible = strings.NewReplacer("\\", "", "\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\ufeff", "",
+	"\u00ad", "", " ", "", "\n", "", "\r", "", "\t", "")
+
+// normalise undoes what makes a value look different without hiding it:
+// JSON \u escapes, HTML entities, markdown escapes, zero-width characters and
+// line breaks or spaces inserted into it.
+func normalise(s string) string {
+	s = jsonUnescape.ReplaceAllStringFunc(s, func(m string) string {
+		r, err := strconv.ParseUint(m[2:], 16, 32)
+		if err != nil {
+			return m
+		}
+		return string(rune(r))
+	})
+	s = html.UnescapeString(s)
+	s = strings.ReplaceAll(s, "\\n", "") // "\n" escapes in JSON strings split a value across lines
+	return invisible.Replace(s)
+}
+
+var jsonUnescape = regexp.MustCompile(`\\u[0-9a-fA-F]{4}`)
+
+// AssertNoLeak fails if any output contains a planted value in any form:
+// as is, encoded (base64, hex, URL), as a long middle piece, or spread out
+// by escapes, zero-width characters, spaces or line breaks.
 func AssertNoLeak(t testing.TB, what, output string, planted ...string) {
 	t.Helper()
+	flat := normalise(output)
 	for _, p := range planted {
 		for _, form := range Encodings(p) {
-			if form != "" && strings.Contains(output, form) {
+			if form == "" {
+				continue
+			}
+			if strings.Contains(output, form) {
 				t.Errorf("%s contains a planted value (form %q…)", what, form[:min(6, len(form))])
+			} else if f := invisible.Replace(form); len(f) >= 6 && strings.Contains(flat, f) {
+				t.Errorf("%s contains a planted value behind escapes or line breaks (form %q…)", what, f[:min(6, len(f))])
 			}
 		}
 	}
