@@ -213,11 +213,13 @@ func isAlnum(c byte) bool {
 }
 
 // templateRE matches values that are variables, template expressions or
-// references to a secret store rather than the secret itself.
+// references to a secret store rather than the secret itself. Expressions
+// inside a value must look like ones (${NAME}, {{ x }}, %(name)s): random
+// keys with punctuation contain "${" or "{{" by chance.
 var templateRE = regexp.MustCompile(`(?i)^(?:\$[A-Za-z_{(]|%[A-Za-z_]+%$|@[A-Za-z_]+@$|__[A-Za-z_]+__$|\[[A-Za-z_ ]+\]$|![A-Za-z]+(?:\s|$)|#\{|` +
 	`(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|system\.getenv|env\(|env\.|env\[|secrets\.|vars\.|config\[|settings\.)|` +
 	`(?:vault|op|awssm|gcpsm|azkv|sops|ssm|secretsmanager|sm|ref\+[a-z]+)://|vault:|enc\[|arn:aws:|projects/[^/]+/secrets/|@microsoft\.keyvault)|` +
-	`\$\{|\$\(|\{\{|\}\}|\{%|%\(|%\{|<%|\$[A-Z_][A-Z0-9_]*$`)
+	`\$\{[\w.:-]+(?:[:?=-][^{}]*)?(?:\}|$)|\$\([\w .-]+(?:\)|$)|\{\{[^{}]*\}\}|^\{\{|\}\}$|\{%[ \t]*\w|%\(\w+\)|%\{\w+\}|<%[=-]?[ \t]*\w|\$[A-Z_][A-Z0-9_]*$`)
 
 func templated(s string) bool { return templateRE.MatchString(s) }
 

@@ -63,6 +63,7 @@ func TestIsPlaceholder(t *testing.T) {
 		{"database password", "database-uri-password", g.password(), "postgres://app:...@db:5432/app", false},
 		{"uppercase random", "generic-api-key", g.s(upper+digits, 32), "", false},
 		{"base64 key starting with a slash", "password-code-assignment", "/" + g.s(alnum, 12) + "/" + g.s(b64set, 26), "", false},
+		{"salt with template-like punctuation", "php-define-generic-secret", g.s(alnum, 10) + "{{^" + g.s(alnum, 10) + "${" + g.s(alnum, 10) + "%(" + g.s(alnum, 10), "", false},
 		{"salt with braces and angle brackets", "php-define-generic-secret", g.s(alnum, 20) + "{}<a>" + g.s(alnum, 20), "", false},
 		{"hex key without a digest name", "generic-api-key", g.s(hexset, 64), "api_key: ...", false},
 	}

@@ -78,6 +78,9 @@ func ruleCases(g *gen) []ruleCase {
 		{"sql-generic-password", "init.sql", "CREATE USER app WITH PASSWORD '" + pw + "';", "CREATE USER app WITH PASSWORD :'app_password';", pw},
 		{"powershell-generic-password", "setup.ps1", `$pw = ConvertTo-SecureString "` + pw + `" -AsPlainText -Force`, `$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force`, pw},
 		{"json-keyvalue-generic-secret", "env.postman_environment.json", `{"values": [{"key": "apiKey", "value": "` + g.s(alnum, 40) + `", "enabled": true}]}`, `{"values": [{"key": "apiKey", "value": "{{API_KEY}}", "enabled": true}]}`, ""},
+		{"azure-storage-account-key", "appsettings.json", `"Storage": "DefaultEndpointsProtocol=https;AccountName=corp;AccountKey=` + g.s(b64set, 86) + `==;EndpointSuffix=core.windows.net"`, `"Storage": "UseDevelopmentStorage=true"`, ""},
+		{"datadog-api-key", ".env", "DD_API_KEY=" + g.s(hexset, 32), "DD_SITE=datadoghq.eu", ""},
+		{"crates-io-api-token", ".env", "CARGO_REGISTRY_TOKEN=cio" + g.s(alnum, 32), "CARGO_REGISTRY_TOKEN=cio_" + g.s(lower, 8), ""},
 		{"http-bearer-generic-token", "client.py", `headers = {"Authorization": "Bearer ` + g.s(alnum, 1) + g.s(urlset, 39) + `"}`, `headers = {"Authorization": f"Bearer {token}"}`, ""},
 	}
 }
