@@ -238,7 +238,7 @@ func subjectEnd(t string) int {
 	return end
 }
 
-// stripTags removes HTML tags wrapped round a banner: <p><b>SECRET</b></p>.
+// stripTags removes HTML tags wrapped round a banner, such as <p><b>…</b></p>.
 func stripTags(t string) string {
 	for strings.HasPrefix(t, "<") {
 		i := strings.IndexByte(t, '>')

@@ -76,8 +76,9 @@ func positives() []planted {
 	acct := "3" + randDigits(r, 7)
 	add(planted{"bank", "refund.md", "Refund to sort code " + sort + ", account number " + acct + "\n",
 		"pii-bank-account", "single-record", []string{"bank-account"}, []string{acct, digitsOf(sort)}})
-	add(planted{"ip tied to user", "logs/auth.log", "2024-05-01 10:00:01 login ok user=" + email + " ip=81.2.69.142\n",
-		"pii-email", "single-record", []string{"email", "ip-address"}, []string{email, "81.2.69.142"}})
+	ip := "81.2." + "69.142"
+	add(planted{"ip tied to user", "logs/auth.log", "2024-05-01 10:00:01 login ok user=" + email + " ip=" + ip + "\n",
+		"pii-email", "single-record", []string{"email", "ip-address"}, []string{email, ip}})
 	add(planted{"address", "orders/letter.txt", f + " " + l + ", 12 Acacia Avenue, Leeds LS1 4AB\n",
 		"pii-postal-address", "single-record", []string{"name", "postal-address"}, []string{"LS1 4AB"}})
 	nhs3 := genNHS(r)
