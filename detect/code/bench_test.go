@@ -5,8 +5,8 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -122,15 +122,20 @@ func BenchmarkHistory(b *testing.B) {
 func realCorpus(tb testing.TB, limit int) map[string]string {
 	tb.Helper()
 	files := map[string]string{}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		tb.Skipf("no Go toolchain sources: %v", err)
+	}
+	goroot := strings.TrimSpace(string(out))
 	roots := []struct {
 		dir  string
 		exts []string
 		step int
 	}{
-		{filepath.Join(runtime.GOROOT(), "src"), []string{".go"}, 25},
-		{filepath.Join(runtime.GOROOT(), "src"), []string{".js", ".java", ".sh"}, 1},
-		{filepath.Join(runtime.GOROOT(), "misc"), []string{".js", ".sh", ".java"}, 1},
-		{filepath.Join(runtime.GOROOT(), "lib"), []string{".js"}, 1},
+		{filepath.Join(goroot, "src"), []string{".go"}, 25},
+		{filepath.Join(goroot, "src"), []string{".js", ".java", ".sh"}, 1},
+		{filepath.Join(goroot, "misc"), []string{".js", ".sh", ".java"}, 1},
+		{filepath.Join(goroot, "lib"), []string{".js"}, 1},
 		{"/usr/lib/python3.11", []string{".py"}, 3},
 	}
 	for _, r := range roots {

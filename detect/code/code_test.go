@@ -282,3 +282,25 @@ func TestWindowsInLongClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestLineTaintAcrossUnchangedLines follows request input from a variable
+// assigned on an unchanged line to a sink the commit adds, in a language
+// matched line by line, and reports only the added line.
+func TestLineTaintAcrossUnchangedLines(t *testing.T) {
+	d := newDetector(t, config.Code{})
+	src := "<?php\n$page = $_GET['page'];\n$title = 'Home';\ninclude('pages/' . $page . '.php');\necho $title;\n"
+	fs, err := d.Detect(context.Background(), diffFragment("web/index.php", src, 4, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].RuleID != "path-traversal" || fs[0].StartLine != 4 {
+		t.Fatalf("want path-traversal at line 4, got %+v", fs)
+	}
+	if strings.Contains(fs[0].Redacted, "REQUEST") {
+		t.Errorf("excerpt shows the substituted line: %q", fs[0].Redacted)
+	}
+	fs, _ = d.Detect(context.Background(), diffFragment("web/index.php", src, 2))
+	if len(fs) != 0 {
+		t.Fatalf("assignment alone reported: %+v", fs)
+	}
+}

@@ -40,6 +40,9 @@ type language struct {
 	// sanitizers matches expressions whose result is safe whatever their
 	// input (basename, secure_filename, numeric conversion).
 	sanitizers *regexp.Regexp
+	// lineTaint, for languages matched line by line, follows request
+	// input through variables.
+	lineTaint *lineTaint
 	// appendMethod names the method that appends to a string builder,
 	// whose toString() is then the built text.
 	appendMethod string
@@ -178,9 +181,23 @@ var (
 		taintedParams: regexp.MustCompile(`@(RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam)\b`),
 	}
 	// Languages matched by line patterns only.
-	langCSharp     = &language{name: "csharp"}
-	langPHP        = &language{name: "php"}
-	langRuby       = &language{name: "ruby"}
+	langCSharp = &language{name: "csharp"}
+	langPHP    = &language{name: "php", lineTaint: &lineTaint{
+		assign:    regexp.MustCompile(`^\s*(\$\w+)\s*=([^=].*)$`),
+		source:    regexp.MustCompile(`\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$request->(input|get|query|post)\(`),
+		sanitizer: regexp.MustCompile(`\b(basename|intval|floatval|htmlspecialchars|htmlentities|escapeshellarg|escapeshellcmd|filter_var|filter_input|realpath|in_array|json_encode|strip_tags|urlencode|rawurlencode|is_numeric|preg_match)\s*\(|\((int|float|bool)\)`),
+		name:      regexp.MustCompile(`\$\w+`),
+		stand:     "$_REQUEST['input']",
+		passes:    regexp.MustCompile(`^(trim|ltrim|rtrim|strtolower|strtoupper|urldecode|rawurldecode|base64_decode|stripslashes|sprintf|implode|join|substr|str_replace|isset|array_merge)$`),
+	}}
+	langRuby = &language{name: "ruby", lineTaint: &lineTaint{
+		assign:    regexp.MustCompile(`^\s*(@?[a-z_]\w*)\s*=([^=~>].*)$`),
+		source:    regexp.MustCompile(`\bparams\[|\bparams\.(require|permit|fetch)\b|\brequest\.(params|body|query_string|headers)\b|\bcookies\[`),
+		sanitizer: regexp.MustCompile(`File\.basename|\.to_i\b|\.to_f\b|\bInteger\(|\bsanitize|ERB::Util|CGI\.escape|Shellwords|\.shellescape\b`),
+		name:      regexp.MustCompile(`@?\b[a-z_]\w*\b`),
+		stand:     "params[:input]",
+		passes:    regexp.MustCompile(`^(File\.join|Rails\.root\.join|\w+\.join|URI|URI\.parse|format|sprintf)$`),
+	}}
 	langShell      = &language{name: "shell"}
 	langDockerfile = &language{name: "dockerfile"}
 	langKubernetes = &language{name: "kubernetes"}

@@ -359,35 +359,148 @@ func (d *Detector) release(g *sitter.Language, p *sitter.Parser) {
 	}
 }
 
-// matchLines runs line matchers over the lines the fragment adds.
+// matchLines runs line matchers over the lines the fragment adds. In
+// languages with a lineTaint, it reads the whole file in order to follow
+// request input through variables, and matches each added line with those
+// variables replaced by the input they hold.
 func (s *scan) matchLines(ms []*matcher) error {
 	var wholeLines []string
-	for i, line := range strings.Split(s.frag.Text, "\n") {
-		if isComment(line) {
+	loadWhole := func() error {
+		if wholeLines == nil {
+			whole, err := s.wholeText()
+			if err != nil {
+				return err
+			}
+			wholeLines = strings.Split(whole, "\n")
+		}
+		return nil
+	}
+	lines, offset := strings.Split(s.frag.Text, "\n"), 0
+	t := s.lang.lineTaint
+	var inputs map[string]bool
+	if t != nil {
+		if err := loadWhole(); err != nil {
+			return err
+		}
+		lines, offset, inputs = wholeLines, -1, map[string]bool{}
+	}
+	for i, line := range lines {
+		n := i + 1
+		if offset == 0 {
+			n = s.frag.FileLine(i + 1)
+		}
+		if t != nil && !s.frag.IsAdded(n) || isComment(line) {
+			t.track(line, inputs)
 			continue
 		}
+		view := t.substitute(line, inputs)
 		for _, m := range ms {
-			loc := m.pattern.FindStringIndex(line)
-			if loc == nil || (m.not != nil && m.not.MatchString(line)) {
+			loc := m.pattern.FindStringIndex(view)
+			if loc == nil || (m.not != nil && m.not.MatchString(view)) {
 				continue
 			}
-			fileLine := s.frag.FileLine(i + 1)
 			if m.context != nil || m.notContext != nil {
-				if wholeLines == nil {
-					whole, err := s.wholeText()
-					if err != nil {
-						return err
-					}
-					wholeLines = strings.Split(whole, "\n")
+				if err := loadWhole(); err != nil {
+					return err
 				}
-				if !m.inContext(wholeLines, fileLine) {
+				if !m.inContext(wholeLines, n) {
 					continue
 				}
 			}
-			s.report(m, fileLine, fileLine, utf8.RuneCountInString(line[:loc[0]])+1, line)
+			col := 1
+			if view == line {
+				col = utf8.RuneCountInString(line[:loc[0]]) + 1
+			}
+			s.report(m, n, n, col, line)
 		}
+		t.track(line, inputs)
 	}
 	return nil
+}
+
+// lineTaint follows request input through variables in languages matched
+// line by line: after "$name = $_GET['name'];", a line using $name is
+// matched as if it used the input directly.
+type lineTaint struct {
+	// assign captures the variable (1) and value (2) of an assignment.
+	assign *regexp.Regexp
+	// source matches values that are request input; sanitizer vetoes
+	// values made safe.
+	source, sanitizer *regexp.Regexp
+	// name matches the variables of the language in a line, and stands
+	// is what a variable holding input is replaced with.
+	name  *regexp.Regexp
+	stand string
+	// passes matches the functions whose result still is the input
+	// (trimming, decoding, joining paths): the result of any other call
+	// on the input (a computation, a query, a command) is not input.
+	passes *regexp.Regexp
+}
+
+// exposes reports whether value holds request input outside the arguments
+// of calls that do not pass it through.
+func (t *lineTaint) exposes(value string) bool {
+	for _, loc := range t.source.FindAllStringIndex(value, -1) {
+		if t.passed(value[:loc[0]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// passed reports whether every call left open in before (the text ahead
+// of a source) passes its argument through.
+func (t *lineTaint) passed(before string) bool {
+	depth := 0
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case ')':
+			depth++
+		case '(':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			j := i
+			for j > 0 && (isWordByte(before[j-1]) || before[j-1] == '.' || before[j-1] == ':' || before[j-1] == '>' || before[j-1] == '-') {
+				j--
+			}
+			if callee := before[j:i]; callee != "" && !t.passes.MatchString(callee) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// track updates inputs with the assignment on line, if any.
+func (t *lineTaint) track(line string, inputs map[string]bool) {
+	if t == nil {
+		return
+	}
+	m := t.assign.FindStringSubmatch(line)
+	if m == nil {
+		return
+	}
+	value := t.substitute(m[2], inputs)
+	if t.exposes(value) && !t.sanitizer.MatchString(value) {
+		inputs[m[1]] = true
+	} else {
+		delete(inputs, m[1])
+	}
+}
+
+// substitute replaces the variables of line that hold input.
+func (t *lineTaint) substitute(line string, inputs map[string]bool) string {
+	if t == nil || len(inputs) == 0 {
+		return line
+	}
+	return t.name.ReplaceAllStringFunc(line, func(v string) string {
+		if inputs[v] {
+			return t.stand
+		}
+		return v
+	})
 }
 
 // inContext reports whether, looking up from line, a context line comes
