@@ -399,7 +399,7 @@ func (e *evaluator) identifiers(n *sitter.Node, fn func(*sitter.Node) bool) {
 		if node.Kind() == "identifier" && !fn(node) {
 			return
 		}
-		if c.GotoFirstChild() {
+		if !e.computed(c, node) && c.GotoFirstChild() {
 			continue
 		}
 		for !c.GotoNextSibling() {
@@ -408,6 +408,29 @@ func (e *evaluator) identifiers(n *sitter.Node, fn func(*sitter.Node) bool) {
 			}
 		}
 	}
+}
+
+// computes matches the callees whose result is not the input they are given
+// but something computed from it: a command's output, a query's rows, a
+// length, a hash, a parsed number.
+var computes = regexp.MustCompile(`(?i)(^|\.)(exec\w*|command(context)?|run|call|check_call|check_output|popen|system|spawn\w*|output|combinedoutput|query\w*|execute\w*|scan|fetch\w*|len|count|size|hash\w*|digest|sum\d*|hexdigest|encrypt|decrypt|verify|compare\w*|evaluate|calculate\w*|compute\w*|atoi|parseint|parsefloat)$`)
+
+// computed reports whether node, where cursor c stands, is the argument
+// list of a call that computes something from its arguments: request
+// input does not flow through it.
+func (e *evaluator) computed(c *sitter.TreeCursor, node *sitter.Node) bool {
+	if c.FieldName() != "arguments" {
+		return false
+	}
+	call := node.Parent()
+	if call == nil || !e.lang.calls[call.Kind()] {
+		return false
+	}
+	callee := call.ChildByFieldName("function")
+	if callee == nil {
+		callee = call.ChildByFieldName("name")
+	}
+	return callee != nil && computes.MatchString(e.text(callee))
 }
 
 // isTaintedParam reports whether name is a parameter of the enclosing
