@@ -160,19 +160,21 @@ func (p *passage) lineAt(off int) int {
 
 // scanInstructions finds instructions aimed at assistants: anywhere in an
 // agent file, and in comments and docs elsewhere when the passage
-// addresses an AI.
+// addresses an AI. Outside agent files, where almost all text is ordinary
+// code, one pass over the words decides whether any rule could match
+// before passages are built; the file-wide vetoes (no anchor word, a text
+// about prompt injection) only run once there is something to veto.
 func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []finding.Finding {
-	lower := asciiLower(frag.Text)
-	if kind != kindAgent && !containsAny(lower, fileAnchors) {
-		return nil
-	}
-	if kind != kindAgent && docDiscussion.MatchString(lower) {
+	if kind != kindAgent && scanWords(frag.Text, hasOverride|hasCue) == 0 {
 		return nil
 	}
 	var out []finding.Finding
 	seen := map[string]bool{}
 	for _, p := range passages(frag, kind) {
-		cued := kind == kindAgent || assistantCue.MatchString(notAgents.Replace(p.text))
+		cued := kind == kindAgent
+		if !cued {
+			cued = scanWords(p.text, hasCue) != 0 && assistantCue.MatchString(notAgents.Replace(p.text))
+		}
 		for ri := range rules {
 			r := &rules[ri]
 			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) || !r.gate(p.text) {
@@ -190,6 +192,12 @@ func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []find
 				seen[key] = true
 				out = append(out, instructionFinding(frag, r, kind, line, sentence(p.text, m[0], m[1])))
 			}
+		}
+	}
+	if len(out) > 0 && kind != kindAgent {
+		lower := asciiLower(frag.Text)
+		if !containsAny(lower, fileAnchors) || docDiscussion.MatchString(lower) {
+			return nil
 		}
 	}
 	return out
