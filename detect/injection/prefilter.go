@@ -24,38 +24,41 @@ const (
 // runs of ASCII letters, case folded, with the characters normalise drops
 // (invisible ones) skipped and the two runes that lowercase to ASCII
 // letters (U+0130, U+212A) folded, so a keyword broken up by a zero-width
-// space still counts. Digits and underscores end a word here although \b
-// treats them as word characters: that only reports more.
+// space still counts. Whatever separates two words (punctuation, comment
+// markers, line breaks, digits) is ignored: that only reports more.
 func scanWords(text string, want wordFlags) wordFlags {
 	var (
-		got          wordFlags
-		buf          [12]byte
-		n            int // letters in the current word; may exceed len(buf)
-		agent        int // letters of "agent" matched so far in this word
-		sawAgent     bool
-		prev1, prev2 wordID
+		got   wordFlags
+		buf   [12]byte
+		n     int // letters in the current word; may exceed len(buf)
+		agent int // letters of "agent" matched so far in this word
+		saw   bool
+		prev  [2]wordID
+		// verb is set after an override verb and its filler words
+		// ("ignore all the"), awaiting what is ignored.
+		verb bool
 	)
 	for i := 0; i <= len(text); {
 		var l byte
-		switch {
-		case i == len(text):
+		if i < len(text) {
+			c := text[i]
+			l = foldTab[c]
 			i++
-		case text[i] < utf8.RuneSelf:
-			l = text[i] | 0x20
-			i++
-		case !foldLead[text[i]]:
-			i++
-		default:
-			r, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			if isInvisible(r) {
-				continue
+			if l == foldRune {
+				r, size := utf8.DecodeRuneInString(text[i-1:])
+				i += size - 1
+				if isInvisible(r) {
+					continue
+				}
+				l = 0
+				if r = unicode.ToLower(r); r < utf8.RuneSelf {
+					l = byte(r)
+				}
 			}
-			if r = unicode.ToLower(r); r < utf8.RuneSelf {
-				l = byte(r)
-			}
+		} else {
+			i++
 		}
-		if l >= 'a' && l <= 'z' {
+		if l != 0 {
 			if n < len(buf) {
 				buf[n] = l
 			}
@@ -63,7 +66,7 @@ func scanWords(text string, want wordFlags) wordFlags {
 			switch {
 			case l == "agent"[agent]:
 				if agent++; agent == len("agent") {
-					sawAgent, agent = true, 0
+					saw, agent = true, 0
 				}
 			case l == 'a':
 				agent = 1
@@ -76,70 +79,112 @@ func scanWords(text string, want wordFlags) wordFlags {
 			continue
 		}
 		id := wordOther
-		if n <= len(buf) {
-			var f wordFlags
-			f, id = classify(buf[:n], prev1, prev2)
-			got |= f
+		if n <= len(buf) && wordStarts[n]&(1<<(buf[0]-'a')) != 0 {
+			id = words[string(buf[:n])]
 		}
 		// notAgents removes phrases holding "agent" before the cue is
 		// matched, which can join what surrounds them into a new word:
 		// any word holding "agent" counts as a cue.
-		if sawAgent {
+		if saw || id == wordCue || id == wordI && prev[0] == wordA || id == wordModel && prev[0] == wordLanguage {
 			got |= hasCue
+		}
+		switch {
+		case id == wordNow && prev[0] == wordAre && prev[1] == wordYou,
+			verb && (id == wordTarget || id == wordYou):
+			got |= hasOverride
+		case id == wordVerb,
+			id == wordFollow && (prev[0] == wordNot || prev[0] == wordStop):
+			verb = true
+		case id != wordFiller:
+			verb = false
 		}
 		if got&want == want {
 			return got
 		}
-		prev2, prev1 = prev1, id
-		n, agent, sawAgent = 0, 0, false
+		prev[1], prev[0] = prev[0], id
+		n, agent, saw = 0, 0, false
 	}
 	return got
 }
 
-// foldLead marks the lead bytes of the runes normalise drops (the invisible
-// ones, see hasInvisibleLead) or lowercases to an ASCII letter (U+0130,
-// U+212A); any other byte from 0x80 up separates words.
-var foldLead = [256]bool{0xc4: true, 0xe2: true, 0xef: true, 0xf3: true}
+// foldRune in foldTab marks the lead bytes of the runes normalise drops (the
+// invisible ones, see hasInvisibleLead) or lowercases to an ASCII letter
+// (U+0130, U+212A); other bytes map to their lower-case ASCII letter, or to
+// 0 for bytes that separate words (including all other non-ASCII).
+const foldRune = 1
 
-// wordID names the words that matter as part of a phrase.
+var foldTab = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c), byte(c)
+	}
+	for _, c := range []byte{0xc4, 0xe2, 0xef, 0xf3} {
+		t[c] = foldRune
+	}
+	return t
+}()
+
+// wordID names the part a word can play in what the rules match.
 type wordID uint8
 
 const (
 	wordOther wordID = iota
+	// wordCue is a word assistantCue matches on its own.
+	wordCue
+	// wordVerb starts an override ("ignore", "forget"), wordFiller may
+	// follow it ("all", "the"), and wordTarget names what is overridden
+	// ("previous", "instructions", and "you" as in "forget all you were
+	// told"): together the ignore-instructions rule.
+	wordVerb
+	wordFiller
+	wordTarget
+	// "do not follow", "stop following": follow is a verb after these.
+	wordFollow
+	wordNot
+	wordStop
+	// Phrases: "you are now", "a.i.", "language model".
 	wordYou
 	wordAre
+	wordNow
 	wordA
+	wordI
 	wordLanguage
+	wordModel
 )
 
-// classify says what one folded word contributes, given the two before it.
-func classify(w []byte, prev1, prev2 wordID) (wordFlags, wordID) {
-	switch string(w) {
-	case "ignore", "disregard", "forget", "override", "bypass", "abandon", "follow", "following":
-		return hasOverride, wordOther
-	case "ai", "assistant", "assistants", "agent", "agents", "llm", "llms", "copilot", "claude", "cursor",
-		"gemini", "chatgpt", "gpt", "codex", "devin", "aider", "windsurf", "cline", "jules":
-		return hasCue, wordOther
-	case "now":
-		if prev1 == wordAre && prev2 == wordYou {
-			return hasOverride, wordOther
+var words = func() map[string]wordID {
+	m := map[string]wordID{}
+	for id, ws := range map[wordID][]string{
+		wordCue: {"ai", "assistant", "assistants", "agent", "agents", "llm", "llms", "copilot", "claude", "cursor",
+			"gemini", "chatgpt", "gpt", "codex", "devin", "aider", "windsurf", "cline", "jules"},
+		wordVerb:   {"ignore", "disregard", "forget", "override", "bypass", "abandon"},
+		wordFiller: {"all", "any", "every", "of", "the", "your", "my", "these", "those"},
+		wordTarget: {"previous", "prior", "earlier", "above", "preceding", "foregoing", "original", "initial", "system",
+			"developer", "safety", "security", "instructions", "guidelines", "rules", "programming", "training",
+			"other", "everything", "before", "previously"},
+		wordFollow: {"follow", "following"},
+		// "don't" is "don", "t".
+		wordNot:      {"not", "t"},
+		wordStop:     {"stop"},
+		wordYou:      {"you"},
+		wordAre:      {"are"},
+		wordNow:      {"now"},
+		wordA:        {"a"},
+		wordI:        {"i"},
+		wordLanguage: {"language"},
+		wordModel:    {"model", "models"},
+	} {
+		for _, w := range ws {
+			m[w] = id
 		}
-	case "i":
-		if prev1 == wordA {
-			return hasCue, wordOther
-		}
-	case "model", "models":
-		if prev1 == wordLanguage {
-			return hasCue, wordOther
-		}
-	case "you":
-		return 0, wordYou
-	case "are":
-		return 0, wordAre
-	case "a":
-		return 0, wordA
-	case "language":
-		return 0, wordLanguage
 	}
-	return 0, wordOther
-}
+	return m
+}()
+
+// wordStarts[n] has bit c-'a' set when a word of n letters in words starts
+// with c: most words of ordinary text are ruled out without a map lookup.
+var wordStarts = func() (t [16]uint32) {
+	for w := range words {
+		t[len(w)] |= 1 << (w[0] - 'a')
+	}
+	return t
+}()

@@ -47,9 +47,14 @@ var zeroWidthNames = map[rune]string{
 	0x2061: "FUNCTION APPLICATION", 0x2062: "INVISIBLE TIMES", 0x2063: "INVISIBLE SEPARATOR", 0x2064: "INVISIBLE PLUS",
 }
 
-func isTag(r rune) bool       { return r >= tagFirst && r <= tagLast }
-func isBidi(r rune) bool      { _, ok := bidiNames[r]; return ok }
-func isZeroWidth(r rune) bool { _, ok := zeroWidthNames[r]; return ok }
+func isTag(r rune) bool { return r >= tagFirst && r <= tagLast }
+
+// isBidi and isZeroWidth test ranges rather than the name maps: they run
+// on every non-ASCII character the instruction rules read.
+func isBidi(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
+func isZeroWidth(r rune) bool {
+	return r >= zwsp && r <= zwj || r >= wordJoin && r <= 0x2064 || r == bom
+}
 func isInvisible(r rune) bool { return isTag(r) || isBidi(r) || isZeroWidth(r) || variation(r) >= 0 }
 
 // variation returns the byte a variation selector encodes in the scheme
