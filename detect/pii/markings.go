@@ -133,9 +133,11 @@ func findMarkings(text string, mode fileMode, fileLine func(int) int, whole bool
 		m := lineMarking(line, mode)
 		// In code and configuration a banner comment counts only as a
 		// file header or footer, where protective markings go; elsewhere
-		// "# SECRET" is a section label. Metadata properties count anywhere.
+		// "# SECRET" is a section label. Metadata properties count anywhere
+		// in documents and configuration, but a source file's comment that
+		// quotes one mid-file is describing the format, not marking the file.
 		edge := fileLine(n) <= edgeLines || whole && n > total-edgeLines
-		if m != noMarking && !edge && (mode != modeDoc && metadataMarking(strings.TrimSpace(line)) == noMarking || mode == modeDoc && heading(line)) {
+		if m != noMarking && !edge && (mode == modeCode || mode == modeConfig && metadataMarking(strings.TrimSpace(line)) == noMarking || mode == modeDoc && heading(line)) {
 			m = noMarking
 		}
 		if m > best {
