@@ -159,7 +159,7 @@ var (
 		scopes:      newSet("function_declaration", "method_declaration", "func_literal"),
 		sanitizers:  regexp.MustCompile(`\b(filepath\.Base|path\.Base|strconv\.Atoi|strconv\.Parse\w+|url\.PathEscape|url\.QueryEscape|html\.EscapeString|template\.HTMLEscapeString)\(`),
 		sourceHints: []string{".URL.", "Form", ".PathValue(", ".Body", ".Header.Get(", "Query", "Param", "mux.Vars("},
-		sources:     regexp.MustCompile(`\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\(|Form\b|PostForm\b|Body\b|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
+		sources:     regexp.MustCompile(`\.(URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue\(|PostFormValue\(|PathValue\()|\b(r|req|request|httpReq)\.(Form|PostForm|Body|Header\.Get\()|\b(c|ctx)\.(Query|Param|PostForm|FormValue|QueryParam|Params)\(|\bmux\.Vars\(`),
 	}
 	langJava = &language{
 		name:          "java",
