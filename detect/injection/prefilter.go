@@ -1,6 +1,8 @@
 package injection
 
 import (
+	"math/bits"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -27,65 +29,63 @@ const (
 // space still counts. Whatever separates two words (punctuation, comment
 // markers, line breaks, digits) is ignored: that only reports more.
 func scanWords(text string, want wordFlags) wordFlags {
+	// notAgents removes phrases holding "agent" before the cue is matched,
+	// which can join what surrounds them into a new word: "agent" anywhere
+	// counts as a cue. Words holding characters normalise drops are
+	// checked one by one below.
+	var got wordFlags
+	if want&hasCue != 0 && containsAgent(text) {
+		got = hasCue
+	}
 	var (
-		got   wordFlags
-		buf   [12]byte
-		n     int // letters in the current word; may exceed len(buf)
-		agent int // letters of "agent" matched so far in this word
-		saw   bool
-		prev  [2]wordID
+		buf  [16]byte
+		prev [2]wordID
 		// verb is set after an override verb and its filler words
 		// ("ignore all the"), awaiting what is ignored.
 		verb bool
 	)
-	for i := 0; i <= len(text); {
-		var l byte
-		if i < len(text) {
-			c := text[i]
-			l = foldTab[c]
-			i++
-			if l == foldRune {
-				r, size := utf8.DecodeRuneInString(text[i-1:])
-				i += size - 1
-				if isInvisible(r) {
-					continue
-				}
-				l = 0
-				if r = unicode.ToLower(r); r < utf8.RuneSelf {
-					l = byte(r)
-				}
+	for i := 0; i < len(text); {
+		// Eight bytes at a time over runs of separators and of letters.
+		for i+8 <= len(text) {
+			m := wordBytes(load64(text, i))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
 			}
+			i += 8
+		}
+		for i < len(text) && foldTab[text[i]] == 0 {
+			i++
+		}
+		start := i
+		for i+8 <= len(text) {
+			m := ^letterBytes(load64(text, i)) & highBits
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		for i < len(text) && foldTab[text[i]] > foldRune {
+			i++
+		}
+		var id wordID
+		var agent bool
+		if i < len(text) && foldTab[text[i]] == foldRune {
+			// Rare: a character normalise drops or folds, in or next to
+			// a word.
+			var w []byte
+			w, i = foldWord(text, start, buf[:0])
+			if len(w) == 0 {
+				continue
+			}
+			id, agent = lookupWord(string(w)), containsAgent(string(w))
+		} else if i > start {
+			id = lookupWord(text[start:i])
 		} else {
-			i++
+			break
 		}
-		if l != 0 {
-			if n < len(buf) {
-				buf[n] = l
-			}
-			n++
-			switch {
-			case l == "agent"[agent]:
-				if agent++; agent == len("agent") {
-					saw, agent = true, 0
-				}
-			case l == 'a':
-				agent = 1
-			default:
-				agent = 0
-			}
-			continue
-		}
-		if n == 0 {
-			continue
-		}
-		id := wordOther
-		if n <= len(buf) && wordStarts[n]&(1<<(buf[0]-'a')) != 0 {
-			id = words[string(buf[:n])]
-		}
-		// notAgents removes phrases holding "agent" before the cue is
-		// matched, which can join what surrounds them into a new word:
-		// any word holding "agent" counts as a cue.
-		if saw || id == wordCue || id == wordI && prev[0] == wordA || id == wordModel && prev[0] == wordLanguage {
+		if agent || id == wordCue || id == wordI && prev[0] == wordA || id == wordModel && prev[0] == wordLanguage {
 			got |= hasCue
 		}
 		switch {
@@ -102,9 +102,80 @@ func scanWords(text string, want wordFlags) wordFlags {
 			return got
 		}
 		prev[1], prev[0] = prev[0], id
-		n, agent, saw = 0, 0, false
 	}
 	return got
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// load64 reads text[i:i+8] as a little-endian word; the compiler makes
+// this one load.
+func load64(text string, i int) uint64 {
+	b := text[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// letterBytes sets the high bit of each byte of v that is an ASCII letter.
+// Folding to lower case and clearing the high bit keeps every byte at most
+// 0x7f, so the additions that test the range never carry into the next.
+func letterBytes(v uint64) uint64 {
+	x := (v | 0x20*lowBits) &^ highBits
+	ge := x + (0x80-'a')*lowBits   // high bit set from 'a'
+	gt := x + (0x80-'z'-1)*lowBits // high bit set past 'z'
+	return ge &^ gt &^ v & highBits
+}
+
+// wordBytes sets the high bit of each byte of v that is not a separator
+// for scanWords: an ASCII letter or any byte from 0x80, which may lead a
+// character that is dropped or folded.
+func wordBytes(v uint64) uint64 { return letterBytes(v) | v&highBits }
+
+// foldWord reads the word starting at text[i] as normalise leaves it,
+// appending its lower-case letters to buf, and returns them and the offset
+// after the word. A character that is neither a letter nor invisible ends
+// the word and is consumed.
+func foldWord(text string, i int, buf []byte) ([]byte, int) {
+	for i < len(text) {
+		l := foldTab[text[i]]
+		if l == foldRune {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if isInvisible(r) {
+				continue
+			}
+			if r = unicode.ToLower(r); r >= utf8.RuneSelf {
+				break
+			}
+			l = byte(r)
+		} else if l == 0 {
+			break
+		} else {
+			i++
+		}
+		buf = append(buf, l)
+	}
+	return buf, i
+}
+
+// containsAgent reports whether s holds "agent" in any case.
+func containsAgent(s string) bool {
+	for _, g := range [...]byte{'g', 'G'} {
+		for i := 1; i < len(s); i++ {
+			j := strings.IndexByte(s[i:], g)
+			if j < 0 {
+				break
+			}
+			i += j
+			if i+len("ent") < len(s) && s[i-1]|0x20 == 'a' && s[i+1]|0x20 == 'e' && s[i+2]|0x20 == 'n' && s[i+3]|0x20 == 't' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // foldRune in foldTab marks the lead bytes of the runes normalise drops (the
@@ -180,11 +251,63 @@ var words = func() map[string]wordID {
 	return m
 }()
 
-// wordStarts[n] has bit c-'a' set when a word of n letters in words starts
-// with c: most words of ordinary text are ruled out without a map lookup.
-var wordStarts = func() (t [16]uint32) {
-	for w := range words {
-		t[len(w)] |= 1 << (w[0] - 'a')
+// maxWord is the length of the longest of words.
+const maxWord = len("instructions")
+
+// wordTab is words as an open-addressing table: looking up every word of
+// a file is the detector's hottest path, and a map's hashing costs more
+// than the rest of the scan.
+var wordTab = func() (t [256]struct {
+	w  string
+	id wordID
+}) {
+	for w, id := range words {
+		h := wordHash(w)
+		for t[h].w != "" {
+			h++
+		}
+		t[h].w, t[h].id = w, id
 	}
 	return t
 }()
+
+// wordHash folds case, so a word is looked up as written.
+func wordHash(w string) uint8 {
+	return uint8(len(w)*37 ^ int(w[0]|0x20)*11 ^ int(w[len(w)-1]|0x20)*3)
+}
+
+func lookupWord(w string) wordID {
+	if len(w) > maxWord || wordStarts[len(w)]&(1<<(w[0]&31)) == 0 {
+		return wordOther
+	}
+	for h := wordHash(w); ; h++ {
+		e := &wordTab[h]
+		if e.w == "" {
+			return wordOther
+		}
+		if len(e.w) == len(w) && equalFold(e.w, w) {
+			return e.id
+		}
+	}
+}
+
+// wordStarts[n] has bit c&31 set when a word of n letters in words starts
+// with c, in either case: most words of a text are ruled out without
+// hashing.
+var wordStarts = func() (t [maxWord + 1]uint32) {
+	for w := range words {
+		t[len(w)] |= 1 << (w[0] & 31) // panics at init if maxWord is wrong
+	}
+	return t
+}()
+
+// equalFold compares a lower-case word with a word of ASCII letters in
+// any case.
+func equalFold(lower, w string) bool {
+	for j := 0; j < len(lower); j++ {
+		if lower[j] != w[j]|0x20 {
+			return false
+		}
+	}
+	return true
+}
