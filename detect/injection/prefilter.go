@@ -69,28 +69,26 @@ func scanWords(text string, want wordFlags) wordFlags {
 		for i < len(text) && foldTab[text[i]] > foldRune {
 			i++
 		}
-		var id wordID
-		var agent bool
+		w := text[start:i]
+		agent := false
 		if i < len(text) && foldTab[text[i]] == foldRune {
 			// Rare: a character normalise drops or folds, in or next to
 			// a word.
-			var w []byte
-			w, i = foldWord(text, start, buf[:0])
-			if len(w) == 0 {
-				continue
-			}
-			id, agent = lookupWord(string(w)), containsAgent(string(w))
-		} else if i > start {
-			id = lookupWord(text[start:i])
-		} else {
-			break
+			var b []byte
+			b, i = foldWord(text, start, buf[:0])
+			w = string(b)
+			agent = containsAgent(w)
 		}
+		if w == "" {
+			continue
+		}
+		id := lookupWord(w)
 		if agent || id == wordCue || id == wordI && prev[0] == wordA || id == wordModel && prev[0] == wordLanguage {
 			got |= hasCue
 		}
 		switch {
 		case id == wordNow && prev[0] == wordAre && prev[1] == wordYou,
-			verb && (id == wordTarget || id == wordYou):
+			verb && (id == wordTarget || id == wordYou || targetPrefix(w)):
 			got |= hasOverride
 		case id == wordVerb,
 			id == wordFollow && (prev[0] == wordNot || prev[0] == wordStop):
@@ -159,6 +157,18 @@ func foldWord(text string, i int, buf []byte) ([]byte, int) {
 		buf = append(buf, l)
 	}
 	return buf, i
+}
+
+// targetPrefix reports whether w starts with a word that "forget all"
+// may be followed by: that alternative of the rule has no \b at its end,
+// so "forget all abovementioned" matches too.
+func targetPrefix(w string) bool {
+	for _, p := range [...]string{"above", "before", "previously"} {
+		if len(w) >= len(p) && equalFold(p, w[:len(p)]) {
+			return true
+		}
+	}
+	return false
 }
 
 // containsAgent reports whether s holds "agent" in any case.

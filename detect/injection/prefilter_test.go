@@ -1,0 +1,100 @@
+package injection
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/detect"
+)
+
+// TestScanWordsNecessary checks the promise the pre-filter makes: whenever
+// a passage matches the override rule or the assistant cue, scanWords says
+// so for the passage and for the whole file it came from. The texts mix
+// the rules' vocabulary with what normalise removes or folds (case,
+// invisible characters, U+0130 and U+212A, typographic apostrophes) and
+// with comment markers and line breaks between the words.
+func TestScanWordsNecessary(t *testing.T) {
+	vocab := []string{
+		"ignore", "Ignore", "IGNORE", "disregard", "forget", "override", "bypass", "abandon", "follow", "following",
+		"all", "any", "the", "your", "of", "these", "previous", "prior", "system", "safety", "security", "instructions",
+		"guidelines", "rules", "programming", "training", "other", "everything", "above", "before", "previously",
+		"do not", "don't", "don\u2019t", "stop", "you", "you've been told", "are", "now", "dan", "developer mode",
+		"ai", "AI", "a.i.", "a", "i", "assistant", "agents", "llm", "language", "model", "models", "copilot",
+		"claude", "cursor", "gpt-4", "gpt4", "chatgpt", "codex", "cline", "jules", "aider",
+		"user", "agent", "user agent", "user-agent", "useragent", "ssh-agent", "build", "ci",
+		"forget all", "ignore all the", "you are now", "results", "whitespace", "x", "error", "\u0130gnore", "ig\u200bnore", "a\u200bi", "\u212a", "ta\u212ae",
+	}
+	seps := []string{" ", " ", " ", "  ", "\t", "\n// ", "\n", "\n# ", "\u00a0", "\u200b", "", ".", "-", "_", "'", "\u2019", ", ", "2"}
+	ignore := rules[0].re
+	check := func(text string) {
+		whole := scanWords(text, hasOverride|hasCue)
+		for _, kind := range []fileKind{kindCode, kindProse} {
+			path := map[fileKind]string{kindCode: "x.go", kindProse: "x.md"}[kind]
+			for _, p := range passages(detect.NewTreeFragment(path, text), kind) {
+				if ignore.MatchString(p.text) && (whole&hasOverride == 0 || scanWords(p.text, hasOverride)&hasOverride == 0) {
+					t.Fatalf("override %q (passage %q) not seen", text, p.text)
+				}
+				if assistantCue.MatchString(notAgents.Replace(p.text)) && (whole&hasCue == 0 || scanWords(p.text, hasCue)&hasCue == 0) {
+					t.Fatalf("cue %q (passage %q) not seen", text, p.text)
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	overrides, cues := 0, 0
+	for range 30000 {
+		var b strings.Builder
+		b.WriteString("// ")
+		for n := 1 + rng.IntN(6); n > 0; n-- {
+			b.WriteString(vocab[rng.IntN(len(vocab))])
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		text := b.String()
+		check(text)
+		if f := scanWords(text, hasOverride|hasCue); f&hasOverride != 0 {
+			overrides++
+		} else if f&hasCue != 0 {
+			cues++
+		}
+	}
+	// The generator must reach both kinds of word, or the test proves nothing.
+	if overrides < 100 || cues < 100 {
+		t.Fatalf("generator too weak: %d overrides, %d cues", overrides, cues)
+	}
+	for _, tc := range cases() {
+		check(tc.text)
+		check("// " + strings.ReplaceAll(tc.text, "\n", "\n// "))
+	}
+}
+
+// TestScanWordsQuiet keeps the pre-filter selective: ordinary code and
+// prose, including the words it looks for in other senses, are ruled out.
+func TestScanWordsQuiet(t *testing.T) {
+	for _, text := range []string{
+		"// ignore the error: the file may not exist\nfunc f() {}\n",
+		"# Follow the steps below. Override the default with -o.\n",
+		"The user agent header is optional.\n",
+		"func (c *Cursor) Next() bool { return c.i < len(c.rows) }\n",
+	} {
+		want := wordFlags(0)
+		if strings.Contains(strings.ToLower(text), "cursor") || strings.Contains(strings.ToLower(text), "agent") {
+			want = hasCue
+		}
+		if got := scanWords(text, hasOverride|hasCue); got != want {
+			t.Errorf("%q: got %b, want %b", text, got, want)
+		}
+	}
+}
+
+// TestRangesMatchNames keeps the fast isBidi/isZeroWidth in step with the
+// name tables used in messages.
+func TestRangesMatchNames(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		_, b := bidiNames[r]
+		_, z := zeroWidthNames[r]
+		if b != isBidi(r) || z != isZeroWidth(r) {
+			t.Fatalf("%U: bidi %v/%v zero-width %v/%v", r, b, isBidi(r), z, isZeroWidth(r))
+		}
+	}
+}
