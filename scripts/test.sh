@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (README): static checks, then every test with
-# the release build tag, then a bounded fuzzing pass.
+# the release build tag, then a bounded fuzzing pass and govulncheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TAGS=gore2regex
@@ -10,3 +10,41 @@ if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
 go vet -tags "$TAGS" ./...
 go tool staticcheck -tags "$TAGS" ./...
 go test -tags "$TAGS" -count=1 -timeout 20m ./...
+
+# Fuzzing, bounded: each parser and detector entry point for FUZZTIME
+# (FUZZTIME=0 skips). `go test -fuzz` takes one package and one target at a
+# time; the committed corpora under testdata/fuzz/ also run as ordinary
+# tests above. A failure writes the crashing input to testdata/fuzz/.
+FUZZTIME=${FUZZTIME:-5s}
+if [ "$FUZZTIME" != 0 ]; then
+	while read -r pkg target; do
+		go test -tags "$TAGS" -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" >/dev/null ||
+			{ echo "fuzzing $target in $pkg failed: rerun go test -tags $TAGS -run '^$' -fuzz '^${target}\$' $pkg"; exit 1; }
+	done <<'TARGETS'
+./detect/source FuzzDiffParser
+./config FuzzParse
+./action FuzzParseEvent
+./detect/pii FuzzValidators
+./detect/pii FuzzDetect
+./detect/secrets FuzzDetect
+./detect/secrets FuzzLoadConfig
+./detect/code FuzzDetect
+./detect/injection FuzzDetect
+./finding FuzzRedact
+./report FuzzWriters
+./incident FuzzEscapeMarkdown
+TARGETS
+fi
+
+# Known vulnerabilities in reachable code, offline: the Go vulnerability
+# database is built from the golang.org/x/vulndb module, which the Go module
+# proxy serves (bump VULNDB to refresh it). VULNCHECK=0 skips.
+VULNDB=v0.0.0-20261105234957-e22db6528018
+if [ "${VULNCHECK:-1}" != 0 ]; then
+	db="${XDG_CACHE_HOME:-$HOME/.cache}/aiguard/vulndb-$VULNDB"
+	if [ ! -f "$db/index/db.json" ]; then
+		src=$(go mod download -json "golang.org/x/vulndb@$VULNDB" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+		rm -rf "$db.tmp" && go run "golang.org/x/vulndb/cmd/indexdb@$VULNDB" -vulns "$src/data/osv" -out "$db.tmp" && mv "$db.tmp" "$db"
+	fi
+	go run golang.org/x/vuln/cmd/govulncheck@v1.9.0 -db "file://$db" -tags "$TAGS" ./...
+fi
