@@ -372,3 +372,45 @@ func TestNoTokenStillScansAndBlocks(t *testing.T) {
 		t.Errorf("plain scan without a token: exit %d, want 1", res.Code)
 	}
 }
+
+// An interrupted scan (a cancelled CI job, Ctrl-C) has not scanned
+// everything: it must stop promptly and must not pass.
+func TestInterruptedScanStopsAndDoesNotPass(t *testing.T) {
+	r, base, _ := historyWithSecrets(t, 708, 1)
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	wrap := t.TempDir()
+	// git log hangs, as on a slow network filesystem.
+	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = log ] && exec sleep 600; done\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(wrap, "git"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(t.TempDir(), "r.json")
+	cmd := exec.Command(testkit.Binary(t), "scan", "--repo", ".", "--range", base+"..HEAD", "--json", js)
+	cmd.Dir = r.Dir
+	cmd.Env = append(os.Environ(), "PATH="+wrap+string(os.PathListSeparator)+os.Getenv("PATH"), "CI=true")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running 20s after an interrupt")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 3 || !strings.Contains(stderr.String(), "cancel") {
+		t.Errorf("interrupted scan: exit %d, stderr %q; want 3 and a line saying it was cancelled", code, stderr.String())
+	}
+	if rep := readReport(t, js); !rep.Summary.Blocked || len(rep.Errors) == 0 {
+		t.Errorf("interrupted scan's report is not blocked or does not say it is incomplete: %+v", rep.Summary)
+	}
+}
