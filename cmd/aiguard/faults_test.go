@@ -414,3 +414,19 @@ func TestInterruptedScanStopsAndDoesNotPass(t *testing.T) {
 		t.Errorf("interrupted scan's report is not blocked or does not say it is incomplete: %+v", rep.Summary)
 	}
 }
+
+func TestActionWithoutTokenStillBlocksAndSaysWhy(t *testing.T) {
+	r, base, planted := historyWithSecrets(t, 709, 1)
+	gh := githubtest.NewServer(t)
+	run := runAction(t, r.Dir, prEvent(1, base, r.Git("rev-parse", "HEAD")), "GITHUB_TOKEN=", "GITHUB_API_URL="+gh.URL)
+	if run.Code != 1 {
+		t.Errorf("no token: exit %d, want 1 (findings block)\n%s", run.Code, run.Stderr)
+	}
+	if !strings.Contains(run.summary, "token") || !strings.Contains(run.Stdout, "::error file=") || run.sarif == "" {
+		t.Errorf("no token: summary lacks the note, or annotations or SARIF are missing:\n%s", run.summary)
+	}
+	if n := len(gh.Requests()); n != 0 {
+		t.Errorf("%d requests to GitHub without a token", n)
+	}
+	testkit.AssertNoLeak(t, "outputs", run.Output()+run.summary+run.outputs+run.sarif, planted...)
+}
