@@ -430,3 +430,44 @@ func TestActionWithoutTokenStillBlocksAndSaysWhy(t *testing.T) {
 	}
 	testkit.AssertNoLeak(t, "outputs", run.Output()+run.summary+run.outputs+run.sarif, planted...)
 }
+
+func TestHostileEventPayloadsAreUsageErrors(t *testing.T) {
+	r, base, _ := historyWithSecrets(t, 710, 1)
+	head := r.Git("rev-parse", "HEAD")
+	sha := func(s string) string { return `"` + s + `"` }
+	cases := map[string]struct {
+		event   string
+		payload []byte
+	}{
+		"not JSON":            {"pull_request", []byte("{\"pull_request\": ")},
+		"empty":               {"pull_request", []byte("")},
+		"wrong type":          {"pull_request", []byte(`{"pull_request":{"number":"1","base":{"sha":` + sha(base) + `},"head":{"sha":` + sha(head) + `}}}`)},
+		"array":               {"push", []byte(`[1,2,3]`)},
+		"revision expression": {"push", []byte(`{"ref":"refs/heads/main","before":"HEAD~1","after":` + sha(head) + `}`)},
+		"option as sha":       {"pull_request", []byte(`{"pull_request":{"number":1,"base":{"sha":"--output=/tmp/x"},"head":{"sha":` + sha(head) + `}}}`)},
+		"option as ref":       {"push", []byte(`{"ref":"refs/heads/--upload-pack=touch PWNED","before":` + sha(base) + `,"after":` + sha(head) + `}`)},
+		"shell in ref":        {"push", []byte(`{"ref":"$(touch PWNED)","before":` + sha(base) + `,"after":` + sha(head) + `}`)},
+		"newline in branch":   {"push", []byte(`{"ref":"refs/heads/a\n::set-output name=blocked::false","before":` + sha(base) + `,"after":` + sha(head) + `}`)},
+		"unsupported event":   {"issue_comment", []byte(`{}`)},
+		"deep nesting":        {"pull_request", []byte(strings.Repeat(`{"a":`, 100000) + "1" + strings.Repeat("}", 100000))},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			run := runAction(t, r.Dir, c.payload, "GITHUB_EVENT_NAME="+c.event)
+			if run.Code != 2 {
+				t.Errorf("exit %d, want 2\n%s", run.Code, run.Stderr)
+			}
+			oneLineError(t, name, run.Result, "")
+			assertOnlyAnnotations(t, run.Stdout)
+			if m, _ := filepath.Glob(filepath.Join(r.Dir, "PWNED*")); len(m) > 0 {
+				t.Errorf("a command from the payload ran")
+			}
+		})
+	}
+	// No payload file at all.
+	run := runAction(t, r.Dir, []byte("{}"), "GITHUB_EVENT_PATH="+filepath.Join(t.TempDir(), "missing.json"))
+	if run.Code != 2 {
+		t.Errorf("missing payload: exit %d, want 2", run.Code)
+	}
+	oneLineError(t, "missing payload", run.Result, "GITHUB_EVENT_PATH")
+}

@@ -324,12 +324,17 @@ type actionRun struct {
 	summary, outputs, sarif string
 }
 
-func runAction(t *testing.T, workspace string, payload map[string]any, env ...string) actionRun {
+// runAction runs `aiguard action` on payload: raw bytes as given, anything
+// else as JSON.
+func runAction(t *testing.T, workspace string, payload any, env ...string) actionRun {
 	t.Helper()
 	dir := t.TempDir()
-	data, err := json.Marshal(payload)
-	if err != nil {
-		t.Fatal(err)
+	data, ok := payload.([]byte)
+	if !ok {
+		var err error
+		if data, err = json.Marshal(payload); err != nil {
+			t.Fatal(err)
+		}
 	}
 	event := filepath.Join(dir, "event.json")
 	if err := os.WriteFile(event, data, 0o644); err != nil {
