@@ -156,7 +156,9 @@ func (e *Engine) detect(ctx context.Context, frag *Fragment, record func(error))
 	}
 	for _, d := range e.Detectors {
 		fs, err := runDetector(ctx, d, frag)
-		if err == nil && ctx.Err() == context.DeadlineExceeded {
+		// A detector may stop with the context's error or without one; either
+		// way the file was not fully scanned, and the limit is what to say.
+		if ctx.Err() == context.DeadlineExceeded && (err == nil || errors.Is(err, context.DeadlineExceeded)) {
 			err = fmt.Errorf("exceeded the per-file time limit of %s", e.FileTimeout)
 		}
 		if err != nil {
