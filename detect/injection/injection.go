@@ -88,7 +88,11 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
-	out = append(out, d.scanInstructions(frag, kind)...)
+	found, err := d.scanInstructions(ctx, frag, kind)
+	out = append(out, found...)
+	if err != nil {
+		return out, err
+	}
 	if isPowerConfig(frag.Path) {
 		out = append(out, d.scanPower(frag)...)
 	}

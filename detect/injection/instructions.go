@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"sort"
@@ -163,44 +164,59 @@ func (p *passage) lineAt(off int) int {
 // addresses an AI. Outside agent files, where almost all text is ordinary
 // code, one pass over the words decides whether any rule could match
 // before passages are built; the file-wide vetoes (no anchor word, a text
-// about prompt injection) only run once there is something to veto.
-func (d *Detector) scanInstructions(frag *detect.Fragment, kind fileKind) []finding.Finding {
+// about prompt injection) only run once there is something to veto. It
+// stops early, with what it found so far, when ctx is done.
+func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, kind fileKind) ([]finding.Finding, error) {
 	if kind != kindAgent && scanWords(frag.Text, hasOverride|hasCue) == 0 {
-		return nil
+		return nil, nil
+	}
+	type seenKey struct {
+		rule string
+		line int
 	}
 	var out []finding.Finding
-	seen := map[string]bool{}
+	seen := map[seenKey]bool{}
 	for _, p := range passages(frag, kind) {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
 		cued := kind == kindAgent
 		if !cued {
 			cued = scanWords(p.text, hasCue) != 0 && assistantCue.MatchString(notAgents.Replace(p.text))
 		}
+		var sents *sentences
 		for ri := range rules {
 			r := &rules[ri]
 			if kind != kindAgent && (r.agentOnly || r.needsCue && !cued) || !r.gate(p.text) {
 				continue
 			}
-			for _, m := range sentenceMatches(r.re, p.text) {
-				if !d.reportable(r, p.text, m[0], m[1]) {
-					continue
-				}
-				line := p.lineAt(m[0])
-				key := fmt.Sprintf("%s:%d", r.id, line)
-				if seen[key] {
+			if sents == nil {
+				sents = newSentences(p.text)
+			}
+			quotes := newQuoteCounter(p.text)
+			ms, err := sentenceMatches(ctx, r.re, sents)
+			if err != nil {
+				return out, err
+			}
+			for _, m := range ms {
+				// A rule reports a line once: later matches on it need
+				// no checking.
+				key := seenKey{r.id, p.lineAt(m[0])}
+				if seen[key] || !d.reportable(ri, sents, quotes, m[0], m[1]) {
 					continue
 				}
 				seen[key] = true
-				out = append(out, instructionFinding(frag, r, kind, line, sentence(p.text, m[0], m[1])))
+				out = append(out, instructionFinding(frag, r, kind, key.line, sents.sentence(m[0], m[1])))
 			}
 		}
 	}
 	if len(out) > 0 && kind != kindAgent {
 		lower := asciiLower(frag.Text)
 		if !containsAny(lower, fileAnchors) || docDiscussion.MatchString(lower) {
-			return nil
+			return nil, nil
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (r *rule) gate(text string) bool {
@@ -216,42 +232,53 @@ func (r *rule) gate(text string) bool {
 // Rules join their parts with lazy gaps, cheap for the regexp engine, so a
 // match may run on into the next sentence; the search then resumes at the
 // next sentence, where a shorter match may start.
-func sentenceMatches(re *regexp.Regexp, text string) [][2]int {
+func sentenceMatches(ctx context.Context, re *regexp.Regexp, s *sentences) ([][2]int, error) {
 	var out [][2]int
-	for pos := 0; pos < len(text); {
+	text := s.text
+	for pos, n := 0, 0; pos < len(text); n++ {
+		if n%64 == 63 && ctx.Err() != nil {
+			return out, ctx.Err()
+		}
 		m := re.FindStringIndex(text[pos:])
 		if m == nil {
 			break
 		}
 		start, end := pos+m[0], pos+m[1]
-		if stop := nextStop(text, start); stop < end-1 {
+		if stop := s.nextStop(start); stop < end-1 {
 			pos = stop + 1
 			continue
 		}
 		out = append(out, [2]int{start, end})
 		pos = max(end, start+1)
 	}
-	return out
+	return out, nil
 }
 
-// nextStop returns the index of the first sentence-ending mark at or after
-// i, or len(text).
-func nextStop(text string, i int) int {
-	for ; i < len(text); i++ {
-		if isStop(text[i]) && (i+1 == len(text) || text[i+1] == ' ') {
-			return i
-		}
-	}
-	return len(text)
-}
+// maxNegation bounds how far before a match a negation still governs it.
+const maxNegation = 60
 
-// reportable applies a rule's sentence-level conditions to one match.
-func (d *Detector) reportable(r *rule, text string, start, end int) bool {
-	s0, s1 := sentenceBounds(text, start, end)
+// reportable applies rule ri's sentence-level conditions to one match.
+func (d *Detector) reportable(ri int, s *sentences, quotes *quoteCounter, start, end int) bool {
+	r := &rules[ri]
 	if end-start > maxSpan {
 		return false
 	}
-	sent := text[s0:s1]
+	s0, s1 := s.bounds(start, end)
+	key := [3]int{ri, s0, s1}
+	ok, known := s.verdicts[key]
+	if !known {
+		ok = d.sentenceAllows(r, s.text[s0:s1])
+		s.verdicts[key] = ok
+	}
+	if !ok || !r.command && quotes.quoted(start, end) {
+		return false
+	}
+	return !r.negatable || !negation.MatchString(s.text[max(clauseStart(s.text, start), s0):start])
+}
+
+// sentenceAllows applies the conditions of rule r that depend only on the
+// sentence a match is in.
+func (d *Detector) sentenceAllows(r *rule, sent string) bool {
 	if r.also != nil && !r.also.MatchString(sent) {
 		return false
 	}
@@ -260,18 +287,6 @@ func (d *Detector) reportable(r *rule, text string, start, end int) bool {
 	}
 	if discussionCue.MatchString(urlRE.ReplaceAllString(sent, " ")) {
 		return false
-	}
-	if !r.command && quoted(text, start, end) {
-		return false
-	}
-	if r.negatable {
-		c := clauseStart(text, start)
-		if c < start-60 {
-			c = start - 60
-		}
-		if negation.MatchString(text[max(c, s0):start]) {
-			return false
-		}
 	}
 	if r.id == "fetch-and-run" || r.id == "exfiltrate-data" {
 		if u := urlRE.FindString(sent); u != "" && (d.trustedURL(u) || r.id == "exfiltrate-data" && apiHost(u)) {
@@ -429,68 +444,15 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
-// sentenceBounds returns the sentence around text[start:end]; a full stop
-// inside a URL or file name does not end a sentence.
-func sentenceBounds(text string, start, end int) (int, int) {
-	s0 := 0
-	for i := start - 1; i > 0; i-- {
-		if isStop(text[i-1]) && text[i] == ' ' {
-			s0 = i + 1
-			break
-		}
-	}
-	return s0, min(nextStop(text, end), len(text)-1) + 1
-}
-
-func sentence(text string, start, end int) string {
-	s0, s1 := sentenceBounds(text, start, end)
-	return strings.TrimSpace(text[s0:s1])
-}
-
-func isStop(c byte) bool { return c == '.' || c == '!' || c == '?' }
-
 // clauseStart is where the clause holding off begins, so that a negation
-// in an earlier clause ("if it fails, ...") does not count.
+// in an earlier clause ("if it fails, ...") does not count, nor one more
+// than maxNegation bytes back.
 func clauseStart(text string, off int) int {
-	if i := strings.LastIndexAny(text[:off], ",;:!?"); i >= 0 {
-		return i + 1
+	lo := max(0, off-maxNegation)
+	if i := strings.LastIndexAny(text[lo:off], ",;:!?"); i >= 0 {
+		return lo + i + 1
 	}
-	return 0
-}
-
-// quoted reports whether text[start:end] sits inside quotation marks or
-// backticks on its line, the way documents cite phrases they discuss.
-func quoted(text string, start, end int) bool {
-	for _, q := range []byte{'"', '\'', '`'} {
-		before := strings.Count(text[:start], string(q))
-		if q == '\'' {
-			before = countQuoteMarks(text[:start])
-		}
-		if before%2 == 1 && strings.IndexByte(text[end:], q) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// countQuoteMarks counts single quotes used as quotation marks, not as
-// apostrophes inside words ("don't").
-func countQuoteMarks(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\'' {
-			continue
-		}
-		inWord := i > 0 && isAlnum(s[i-1]) && i+1 < len(s) && isAlnum(s[i+1])
-		if !inWord {
-			n++
-		}
-	}
-	return n
-}
-
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+	return lo
 }
 
 // defaultTrustedHosts publish the install scripts projects document with
