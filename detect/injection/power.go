@@ -160,11 +160,15 @@ func stripJSONC(s string) string {
 	return string(b)
 }
 
+// maxConfigSize bounds the settings files parsed: real ones are a few kB,
+// and the parser keeps every key's position in memory.
+const maxConfigSize = 1 << 20
+
 // scanPower reports MCP servers, hook commands and permission settings the
 // fragment adds.
 func (d *Detector) scanPower(frag *detect.Fragment) []finding.Finding {
 	text, err := frag.Whole()
-	if err != nil {
+	if err != nil || len(text) > maxConfigSize {
 		return nil
 	}
 	doc, ok := parseJSONC(text)
