@@ -93,7 +93,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 			}
 			key := strconv.Itoa(f.StartLine) + "\x00" + f.Secret
 			if i, dup := at[key]; dup {
-				if specificity(f) > specificity(out[i]) {
+				if better(f, out[i]) {
 					out[i] = f
 				}
 				continue
@@ -200,6 +200,20 @@ func (d *Detector) ignored(frag *detect.Fragment, rule string, line int) bool {
 		return true
 	}
 	return frag.Commit != nil && d.ignore[frag.Commit.SHA+":"+global]
+}
+
+// better reports whether f should replace o, a finding of the same secret
+// on the same line: the more specific rule, then the match tighter around
+// the secret, then the rule id, so that the order gitleaks runs its rules in
+// (a map's) never decides.
+func better(f, o finding.Finding) bool {
+	if a, b := specificity(f), specificity(o); a != b {
+		return a > b
+	}
+	if f.StartColumn != o.StartColumn {
+		return f.StartColumn > o.StartColumn
+	}
+	return f.RuleID < o.RuleID
 }
 
 // specificity ranks rules that matched the same secret: a provider rule
