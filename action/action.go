@@ -192,6 +192,14 @@ func (r *runner) run(ctx context.Context) (int, error) {
 		return cli.ExitOK, r.publish(rep, plan, nil)
 	}
 	opts := scan.Options{Mode: plan.Mode, Dir: r.workspace, Range: plan.Range, Config: r.cfg, Stage: plan.Stage, Branch: r.ev.Branch}
+	if needsTrustedConfig(r.ev) {
+		dir, err := r.trustedConfig(ctx)
+		if err != nil {
+			return cli.ExitRuntime, err
+		}
+		defer os.RemoveAll(dir)
+		opts.Config, opts.ConfigDir = r.cfg, dir
+	}
 	r.logf("aiguard: %s event, scanning %s at stage %s", r.ev.Name, describe(plan), plan.Stage)
 	rep, scanErr := scan.Run(ctx, opts)
 	trackErr := r.track(ctx, plan, rep)
@@ -212,6 +220,31 @@ func (r *runner) run(ctx context.Context) (int, error) {
 		return cli.ExitBlocked, nil
 	}
 	return cli.ExitOK, nil
+}
+
+// trustedConfig replaces the configuration with the base commit's, once
+// planning has made sure the base is present, and returns the directory
+// holding the base's tuning files.
+func (r *runner) trustedConfig(ctx context.Context) (string, error) {
+	g := source.Git{Dir: r.workspace}
+	if _, err := g.Output(ctx, "cat-file", "-e", r.ev.Base+"^{commit}"); err != nil {
+		return "", fmt.Errorf("the base commit %.12s is not in the checkout, so the repository's own configuration cannot be read from it; set fetch-depth: 0", r.ev.Base)
+	}
+	dir, err := materialiseTrusted(ctx, g, r.ev.Base, r.in.Config)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := loadConfig(dir, r.in)
+	if err == nil && cfg.Baseline != "" {
+		err = copyFromCommit(ctx, g, r.ev.Base, filepath.ToSlash(filepath.Clean(cfg.Baseline)), filepath.Join(dir, cfg.Baseline))
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("configuration at the base commit %.12s: %w", r.ev.Base, err)
+	}
+	r.cfg = cfg
+	r.logf("aiguard: using the configuration of the base commit %.12s: a pull request cannot change how it is scanned", r.ev.Base)
+	return dir, nil
 }
 
 func describe(p *Plan) string {

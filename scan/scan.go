@@ -49,6 +49,10 @@ type Options struct {
 	Progress detect.Progress
 	// Workers bounds parallelism; 0 means all cores.
 	Workers int
+	// ConfigDir is where the team's .gitleaks.toml, .gitleaksignore and
+	// baseline are read from; "" means Dir. A pull request's scan points it
+	// at the base commit's files, so the change cannot switch off its own scan.
+	ConfigDir string
 }
 
 // ErrUsage marks bad options or configuration (exit code 2); other errors
@@ -73,7 +77,11 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	}
 	failOn, _ := cfg.FailOnSeverity()
 
-	detectors, err := Detectors(opts.Dir, cfg)
+	configDir := opts.ConfigDir
+	if configDir == "" {
+		configDir = opts.Dir
+	}
+	detectors, err := Detectors(configDir, cfg)
 	if err != nil {
 		rep.Errors = append(rep.Errors, err.Error())
 		rep.Summarise(failOn, 0)
@@ -100,7 +108,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		found, baseErr = dropPresentAtBase(ctx, source.Git{Dir: opts.Dir}, opts.Range, found)
 		runErr = errors.Join(runErr, baseErr)
 	}
-	kept, suppressed, supErr := suppress(found, cfg, opts.Dir)
+	kept, suppressed, supErr := suppress(found, cfg, configDir)
 	runErr = errors.Join(runErr, supErr)
 	cfg.Policy().Apply(kept, classify.Context{Stage: opts.Stage, Branch: opts.Branch})
 	for i := range kept {
