@@ -47,6 +47,13 @@ func NewTreeFragment(path, text string) *Fragment {
 	return &Fragment{Path: path, Stage: StageTree, Text: text}
 }
 
+// WithCommit attributes a whole-text fragment to a commit, for content a
+// commit carries beyond its files (its message).
+func (f *Fragment) WithCommit(c *finding.Commit, stage Stage) *Fragment {
+	f.Commit, f.Stage = c, stage
+	return f
+}
+
 // NewDiffFragment returns a fragment of the lines a change added to path.
 // lines gives the new-file line number of each line of text; whole loads the
 // complete new file for detectors that need surrounding code.

@@ -7,6 +7,7 @@ import (
 	"github.com/aiguard/aiguard/detect/code"
 	"github.com/aiguard/aiguard/detect/injection"
 	"github.com/aiguard/aiguard/detect/pii"
+	"github.com/aiguard/aiguard/detect/source"
 	"github.com/aiguard/aiguard/finding"
 )
 
@@ -54,5 +55,19 @@ func annotate(fs []finding.Finding) {
 			tools[c] = tool
 		}
 		fs[i].AITool = tool
+	}
+}
+
+// withheldSubject replaces the subject of a commit whose message leaks.
+const withheldSubject = "(subject withheld: the commit message contains a finding)"
+
+// withholdLeakyMessages stops outputs quoting a commit's subject and
+// trailers when its message is itself where something leaked.
+func withholdLeakyMessages(fs []finding.Finding) {
+	for _, f := range fs {
+		if f.Path == source.MessagePath && f.Commit != nil {
+			f.Commit.Subject = withheldSubject
+			f.Commit.Trailers = nil
+		}
 	}
 }

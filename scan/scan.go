@@ -103,6 +103,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 
 	found := res.Findings
 	annotate(found)
+	withholdLeakyMessages(found)
 	if opts.Mode == ModeHistory && opts.Range != "" && runErr == nil {
 		var baseErr error
 		found, baseErr = dropPresentAtBase(ctx, source.Git{Dir: opts.Dir}, opts.Range, found)

@@ -425,8 +425,17 @@ func (p *diffParser) header(r *bufio.Reader, first []byte) error {
 	}
 	p.commit = c
 	p.skipCommit = p.opts.skipCommit != nil && p.opts.skipCommit(c.SHA)
-	return nil
+	if p.skipCommit || strings.TrimSpace(msg) == "" {
+		return nil
+	}
+	// A message is published with the history, and outputs quote its
+	// subject: it is scanned like a file so that what it leaks is found
+	// (and the subject withheld) rather than repeated.
+	return p.emit(detect.NewTreeFragment(MessagePath, msg).WithCommit(c, p.opts.stage))
 }
+
+// MessagePath names a commit message in findings.
+const MessagePath = "(commit message)"
 
 func subject(msg string) string {
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
