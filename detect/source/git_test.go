@@ -16,7 +16,9 @@ func collect(t *testing.T, src detect.Source) (map[string]*detect.Fragment, []de
 	frags := map[string]*detect.Fragment{}
 	var skips []detect.Skip
 	err := src.Scan(context.Background(), func(f *detect.Fragment) error {
-		frags[f.Path] = f
+		if f.Path != MessagePath {
+			frags[f.Path] = f
+		}
 		return nil
 	}, func(s detect.Skip) { skips = append(skips, s) })
 	return frags, skips, err
@@ -132,5 +134,23 @@ func TestStagedFragments(t *testing.T) {
 	}
 	if whole, _ := f.Whole(); whole != "one\nstaged\n" {
 		t.Errorf("Whole() of a staged file should be the index version, got %q", whole)
+	}
+}
+
+func TestCommitMessagesAreFragments(t *testing.T) {
+	r := testkit.NewRepo(t)
+	r.Write("a", "a\n")
+	base := r.Commit("base")
+	r.Write("b", "b\n")
+	sha := r.Commit("subject line\n\nbody text")
+	var msgs []*detect.Fragment
+	err := (&History{Git: Git{Dir: r.Dir}, Range: base + "..HEAD"}).Scan(context.Background(), func(f *detect.Fragment) error {
+		if f.Path == MessagePath {
+			msgs = append(msgs, f)
+		}
+		return nil
+	}, func(detect.Skip) {})
+	if err != nil || len(msgs) != 1 || msgs[0].Text != "subject line\n\nbody text" || msgs[0].Commit.SHA != sha {
+		t.Fatalf("message fragments %+v, %v", msgs, err)
 	}
 }
