@@ -176,7 +176,7 @@ func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, 
 	}
 	var out []finding.Finding
 	seen := map[seenKey]bool{}
-	for _, p := range passages(frag, kind) {
+	for _, p := range passages(frag, kind, kind != kindAgent) {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
@@ -315,18 +315,28 @@ func instructionFinding(frag *detect.Fragment, r *rule, kind fileKind, line int,
 
 // passages splits a fragment into the units instructions are written in:
 // paragraphs and list items for prose and agent files, comment blocks for
-// code. Lines that are not contiguous in the file never join.
-func passages(frag *detect.Fragment, kind fileKind) []passage {
+// code. Lines that are not contiguous in the file never join. With sift
+// set, a passage without a word some rule needs outside agent files (see
+// scanWords) is dropped before it is normalised.
+func passages(frag *detect.Fragment, kind fileKind, sift bool) []passage {
 	var out []passage
 	var cur passage
-	var b strings.Builder
+	var bodies []string
+	var words wordScanner
 	flush := func() {
-		if len(cur.lines) > 0 {
+		if len(cur.lines) > 0 && (!sift || words.got != 0) {
+			var b strings.Builder
+			for i, body := range bodies {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				cur.starts = append(cur.starts, b.Len())
+				b.WriteString(normalise(body))
+			}
 			cur.text = b.String()
 			out = append(out, cur)
 		}
-		cur = passage{}
-		b.Reset()
+		cur, bodies, words = passage{}, bodies[:0], wordScanner{}
 	}
 	prev, inDoc := -1, false
 	text := frag.Text
@@ -359,12 +369,11 @@ func passages(frag *detect.Fragment, kind fileKind) []passage {
 		if !ok {
 			continue
 		}
-		if len(cur.lines) > 0 {
-			b.WriteByte(' ')
-		}
-		cur.starts = append(cur.starts, b.Len())
 		cur.lines = append(cur.lines, fl)
-		b.WriteString(normalise(body))
+		bodies = append(bodies, body)
+		if sift {
+			words.scan(body, hasOverride|hasCue)
+		}
 	}
 	flush()
 	return out

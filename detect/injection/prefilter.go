@@ -29,21 +29,34 @@ const (
 // space still counts. Whatever separates two words (punctuation, comment
 // markers, line breaks, digits) is ignored: that only reports more.
 func scanWords(text string, want wordFlags) wordFlags {
+	var w wordScanner
+	return w.scan(text, want)
+}
+
+// wordScanner is scanWords over text that arrives in pieces, such as the
+// comment lines of one passage: a phrase may run from one piece into the
+// next, a word may not.
+type wordScanner struct {
+	got  wordFlags
+	prev [2]wordID
+	// verb is set after an override verb and its filler words ("ignore all
+	// the"), awaiting what is ignored.
+	verb bool
+}
+
+// scan reads the next piece and returns the kinds of word seen so far.
+func (sc *wordScanner) scan(text string, want wordFlags) wordFlags {
 	// notAgents removes phrases holding "agent" before the cue is matched,
 	// which can join what surrounds them into a new word: "agent" anywhere
 	// counts as a cue. Words holding characters normalise drops are
 	// checked one by one below.
-	var got wordFlags
-	if want&hasCue != 0 && containsAgent(text) {
-		got = hasCue
+	if want&hasCue != 0 && sc.got&hasCue == 0 && containsAgent(text) {
+		sc.got |= hasCue
 	}
-	var (
-		buf  [16]byte
-		prev [2]wordID
-		// verb is set after an override verb and its filler words
-		// ("ignore all the"), awaiting what is ignored.
-		verb bool
-	)
+	if sc.got&want == want {
+		return sc.got
+	}
+	var buf [16]byte
 	for i := 0; i < len(text); {
 		// Eight bytes at a time over runs of separators and of letters.
 		for i+8 <= len(text) {
@@ -83,25 +96,25 @@ func scanWords(text string, want wordFlags) wordFlags {
 			continue
 		}
 		id := lookupWord(w)
-		if agent || id == wordCue || id == wordI && prev[0] == wordA || id == wordModel && prev[0] == wordLanguage {
-			got |= hasCue
+		if agent || id == wordCue || id == wordI && sc.prev[0] == wordA || id == wordModel && sc.prev[0] == wordLanguage {
+			sc.got |= hasCue
 		}
 		switch {
-		case id == wordNow && prev[0] == wordAre && prev[1] == wordYou,
-			verb && (id == wordTarget || id == wordYou || targetPrefix(w)):
-			got |= hasOverride
+		case id == wordNow && sc.prev[0] == wordAre && sc.prev[1] == wordYou,
+			sc.verb && (id == wordTarget || id == wordYou || targetPrefix(w)):
+			sc.got |= hasOverride
 		case id == wordVerb,
-			id == wordFollow && (prev[0] == wordNot || prev[0] == wordStop):
-			verb = true
+			id == wordFollow && (sc.prev[0] == wordNot || sc.prev[0] == wordStop):
+			sc.verb = true
 		case id != wordFiller:
-			verb = false
+			sc.verb = false
 		}
-		if got&want == want {
-			return got
+		if sc.got&want == want {
+			return sc.got
 		}
-		prev[1], prev[0] = prev[0], id
+		sc.prev[1], sc.prev[0] = sc.prev[0], id
 	}
-	return got
+	return sc.got
 }
 
 const (

@@ -31,12 +31,22 @@ func TestScanWordsNecessary(t *testing.T) {
 		whole := scanWords(text, hasOverride|hasCue)
 		for _, kind := range []fileKind{kindCode, kindProse} {
 			path := map[fileKind]string{kindCode: "x.go", kindProse: "x.md"}[kind]
-			for _, p := range passages(detect.NewTreeFragment(path, text), kind) {
-				if ignore.MatchString(p.text) && (whole&hasOverride == 0 || scanWords(p.text, hasOverride)&hasOverride == 0) {
+			frag := detect.NewTreeFragment(path, text)
+			kept := map[string]bool{}
+			for _, p := range passages(frag, kind, true) {
+				kept[p.text] = true
+			}
+			for _, p := range passages(frag, kind, false) {
+				override := ignore.MatchString(p.text)
+				if override && (whole&hasOverride == 0 || scanWords(p.text, hasOverride)&hasOverride == 0) {
 					t.Fatalf("override %q (passage %q) not seen", text, p.text)
 				}
-				if assistantCue.MatchString(notAgents.Replace(p.text)) && (whole&hasCue == 0 || scanWords(p.text, hasCue)&hasCue == 0) {
+				cue := assistantCue.MatchString(notAgents.Replace(p.text))
+				if cue && (whole&hasCue == 0 || scanWords(p.text, hasCue)&hasCue == 0) {
 					t.Fatalf("cue %q (passage %q) not seen", text, p.text)
+				}
+				if (override || cue) && !kept[p.text] {
+					t.Fatalf("passage %q of %q sifted out", p.text, text)
 				}
 			}
 		}
