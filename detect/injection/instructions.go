@@ -519,15 +519,28 @@ func (d *Detector) trustedURL(u string) bool {
 
 var secretish = re(`(?i)\b(?:gh[pousr]_|github_pat_|sk-|xox[abpr]-|akia|aiza|glpat-)[\w-]+|[A-Za-z0-9_\-+/=]{24,}`)
 
+// defang rewrites a URL the way threat reports do (hxxps://host[.]example/…):
+// responders still see which host the instruction sends data to, but the
+// issue, summary and annotations carry no live link to an attacker's server,
+// and its path and query, which may carry a campaign token, are dropped.
+func defang(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	scheme = strings.Replace(strings.Replace(strings.ToLower(scheme), "http", "hxxp", 1), "ftp", "fxp", 1)
+	out := scheme + "://" + strings.ReplaceAll(host, ".", "[.]")
+	if path != "" {
+		out += "/…"
+	}
+	return out
+}
+
 // redactTokens hides anything in an excerpt that could be a credential
 // (provider token prefixes, long random strings) and URL query strings.
 func redactTokens(s string) string {
-	s = urlRE.ReplaceAllStringFunc(s, func(u string) string {
-		if i := strings.IndexAny(u, "?#"); i >= 0 {
-			return u[:i] + "?…"
-		}
-		return u
-	})
+	s = urlRE.ReplaceAllStringFunc(s, defang)
 	return secretish.ReplaceAllStringFunc(s, func(t string) string {
 		if strings.Contains(t, "/") && !strings.ContainsAny(t, "0123456789") {
 			return t
