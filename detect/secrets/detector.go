@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
+	glconfig "github.com/zricethezav/gitleaks/v8/config"
 	gldetect "github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/report"
 
@@ -26,7 +28,12 @@ type Options struct {
 
 // Detector finds credentials.
 type Detector struct {
+	// gl runs the rules the window can narrow to the lines their matches
+	// can touch, whole the others over the full text. Without a window, gl
+	// runs every rule over the full text.
 	gl     *gldetect.Detector
+	whole  *gldetect.Detector
+	window *window
 	ignore map[string]bool
 }
 
@@ -38,17 +45,43 @@ func New(opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	gl := gldetect.NewDetector(cfg)
-	// The gitleaks CLI decodes base64, hex and percent-encoding up to this
-	// depth by default; match it so encoded secrets are found as it finds them.
-	gl.MaxDecodeDepth = 5
-	d := &Detector{gl: gl, ignore: map[string]bool{}}
+	w := newWindow(cfg)
+	d := &Detector{window: w, ignore: map[string]bool{}}
+	d.gl = newGitleaks(cfg, func(id string) bool { return !w.isWhole(id) })
+	if w.anyWhole {
+		d.whole = newGitleaks(cfg, w.isWhole)
+	}
 	if opts.GitleaksIgnore != "" {
 		if err := d.loadIgnore(opts.GitleaksIgnore); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// newGitleaks returns a gitleaks detector for the rules of cfg that keep
+// says to.
+func newGitleaks(cfg glconfig.Config, keep func(id string) bool) *gldetect.Detector {
+	sub := cfg
+	sub.Rules = map[string]glconfig.Rule{}
+	sub.Keywords = map[string]struct{}{}
+	sub.OrderedRules = nil
+	for id, r := range cfg.Rules {
+		if !keep(id) {
+			continue
+		}
+		sub.Rules[id] = r
+		sub.OrderedRules = append(sub.OrderedRules, id)
+		for _, k := range r.Keywords {
+			sub.Keywords[strings.ToLower(k)] = struct{}{}
+		}
+	}
+	sort.Strings(sub.OrderedRules)
+	gl := gldetect.NewDetector(sub)
+	// The gitleaks CLI decodes base64, hex and percent-encoding up to this
+	// depth by default; match it so encoded secrets are found as it finds them.
+	gl.MaxDecodeDepth = 5
+	return gl
 }
 
 // loadIgnore reads .gitleaksignore ourselves because gitleaks applies it only
@@ -85,8 +118,17 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	// escaped and unescaped texts) match it, keep the most specific rule.
 	at := map[string]int{}
 	for _, text := range variants(frag) {
-		glf.Raw = text
-		for _, g := range d.gl.DetectContext(ctx, glf) {
+		narrow, whole := text, false
+		if d.window != nil {
+			narrow, whole = d.window.plan(text)
+		}
+		glf.Raw = narrow
+		found := d.gl.DetectContext(ctx, glf)
+		if whole && d.whole != nil {
+			glf.Raw = text
+			found = preferSpecific(append(found, d.whole.DetectContext(ctx, glf)...))
+		}
+		for _, g := range found {
 			f, ok := d.convert(frag, g)
 			if !ok {
 				continue
@@ -103,6 +145,29 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		}
 	}
 	return out, ctx.Err()
+}
+
+// preferSpecific drops a generic rule's finding when another rule's finding
+// on the same line holds its secret, as gitleaks does within one detector:
+// the rules here ran in two.
+func preferSpecific(gs []report.Finding) []report.Finding {
+	out := gs[:0:0]
+	for _, g := range gs {
+		if !strings.Contains(strings.ToLower(g.RuleID), "generic") || !hasSpecific(gs, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func hasSpecific(gs []report.Finding, g report.Finding) bool {
+	for _, o := range gs {
+		if o.StartLine == g.StartLine && o.Commit == g.Commit && o.RuleID != g.RuleID &&
+			strings.Contains(o.Secret, g.Secret) && !strings.Contains(strings.ToLower(o.RuleID), "generic") {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Detector) convert(frag *detect.Fragment, g report.Finding) (finding.Finding, bool) {

@@ -1,0 +1,919 @@
+package secrets
+
+import (
+	"encoding/base64"
+	"regexp/syntax"
+	"slices"
+	"strings"
+
+	glconfig "github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/detect/codec"
+)
+
+// gitleaks runs every rule whose keyword occurs anywhere in a fragment over
+// the whole fragment, and its regexes are most of a scan's time. Most of
+// that is wasted: a match of a rule must contain one of a few literals (or
+// a long token, for the few rules without one) and can reach only a few
+// lines from it. A window empties every line no match of a rule that could
+// run can touch (keeping its newline, so lines and columns stay where they
+// were) before gitleaks sees the text. The findings are the same because
+// every line a match could touch is kept verbatim and each rule that could
+// match keeps a line with one of its keywords; rules that cannot match may
+// lose theirs, which only spares gitleaks running them.
+//
+// A rule's window is the lines its matches can span before and after the
+// line of its literal or token (to the start or end of the text if
+// unbounded); both come from its regex's syntax. Rules where neither can be
+// shown run over the whole text in a second gitleaks detector, and when
+// gitleaks would decode something in the text (a decoded value may put a
+// literal on any line) every rule reads the whole text.
+
+// maxLiterals bounds the alternatives tracked for one regex node.
+const maxLiterals = 32
+
+// unbounded marks a regex that can match any number of newlines.
+const unbounded = 1 << 30
+
+// ruleWindow is what the window needs to know about one rule.
+type ruleWindow struct {
+	id string
+	// keywords gate the rule in gitleaks (lower case); none means always.
+	keywords []int32
+	// literals: every match contains one of them (word ids).
+	literals []int32
+	// run, for a rule without literals: every match holds this many
+	// characters of the base64 alphabet in a row (a token).
+	run int
+	// before and after bound the newlines a match holds before and after
+	// the line of its literal or run (unbounded: to the start or end of text).
+	before, after int
+	// whole means the rule cannot be windowed.
+	whole bool
+}
+
+// window holds the analysis of a rule set, shared by all scans.
+type window struct {
+	rules []ruleWindow
+	// words are the keywords and literals the scanner looks for (lower case).
+	words []string
+	// The scanner indexes words of 4 bytes or more by a hash of their first
+	// four bytes and shorter ones by their first two: bits has a bit per
+	// key, index[key] is 1 + the position in lists of the words with that
+	// key. Most text positions fail the bit tests.
+	bits4, bits2   [1024]uint64
+	index4, index2 [65536]uint16
+	lists          [][]int32
+	// keywordOf and literalOf list the rules using each word as such.
+	keywordOf, literalOf [][]int32
+	// always lists the rules gitleaks runs whatever the text holds.
+	always []int32
+	// minRun is the shortest run any rule needs (0: none does).
+	minRun   int
+	anyWhole bool
+}
+
+func newWindow(cfg glconfig.Config) *window {
+	w := &window{}
+	ids := map[string]int32{}
+	id := func(s string) int32 {
+		if i, ok := ids[s]; ok {
+			return i
+		}
+		ids[s] = int32(len(w.words))
+		w.words = append(w.words, s)
+		return int32(len(w.words) - 1)
+	}
+	for _, r := range cfg.Rules {
+		rw := ruleWindow{id: r.RuleID}
+		for _, k := range r.Keywords {
+			k = strings.ToLower(k)
+			if len(k) < 2 || !ascii(k) || strings.Contains(k, "\n") {
+				// Beyond what the scanner reads: treat the rule as on.
+				rw.keywords = nil
+				break
+			}
+			rw.keywords = append(rw.keywords, id(k))
+		}
+		rw.whole = true
+		if r.Regex != nil {
+			if lits, before, after, ok := analyse(r.Regex.String()); ok {
+				rw.whole = false
+				rw.before, rw.after = before, after
+				for _, l := range lits {
+					rw.literals = append(rw.literals, id(l))
+				}
+			} else if run, nl, ok := analyseRun(r.Regex.String()); ok {
+				rw.whole = false
+				rw.run, rw.before, rw.after = run, nl, nl
+				if w.minRun == 0 || run < w.minRun {
+					w.minRun = run
+				}
+			}
+		} else {
+			// Path-only rules read no text.
+			rw.whole = false
+		}
+		w.anyWhole = w.anyWhole || rw.whole
+		w.rules = append(w.rules, rw)
+	}
+	w.keywordOf = make([][]int32, len(w.words))
+	w.literalOf = make([][]int32, len(w.words))
+	for i, r := range w.rules {
+		if len(r.keywords) == 0 {
+			w.always = append(w.always, int32(i))
+		}
+		for _, k := range r.keywords {
+			w.keywordOf[k] = append(w.keywordOf[k], int32(i))
+		}
+		for _, l := range r.literals {
+			w.literalOf[l] = append(w.literalOf[l], int32(i))
+		}
+	}
+	add := func(bits *[1024]uint64, index *[65536]uint16, key uint16, word int) {
+		bits[key>>6] |= 1 << (key & 63)
+		if index[key] == 0 {
+			w.lists = append(w.lists, nil)
+			index[key] = uint16(len(w.lists))
+		}
+		w.lists[index[key]-1] = append(w.lists[index[key]-1], int32(word))
+	}
+	for i, s := range w.words {
+		if len(s) >= 4 {
+			add(&w.bits4, &w.index4, quadKey(uint32(s[0])<<24|uint32(s[1])<<16|uint32(s[2])<<8|uint32(s[3])), i)
+		} else {
+			add(&w.bits2, &w.index2, uint16(s[0])<<8|uint16(s[1]), i)
+		}
+	}
+	return w
+}
+
+// isWhole reports whether rule id must read the whole text.
+func (w *window) isWhole(id string) bool {
+	for _, r := range w.rules {
+		if r.id == id {
+			return r.whole
+		}
+	}
+	return false
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// folded maps ASCII upper case to lower case and every other byte to itself.
+var folded = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+func foldByte(c byte) byte { return folded[c] }
+
+// quadKey hashes four folded bytes to a 16-bit key.
+func quadKey(q uint32) uint16 { return uint16((q * 0x9E3779B1) >> 16) }
+
+// hit is a word found on a line (0-based).
+type hit struct{ word, line int32 }
+
+// found is what one pass over a text gives the window.
+type found struct {
+	lines int
+	// words found; lines with bytes outside ASCII come as line -(n+1).
+	words []hit
+	// runs: the longest run of base64 characters (as word) on each line
+	// that has one of at least minRun.
+	runs []hit
+	// tokens are runs of 16 base64 characters or more with one of those
+	// gitleaks' base64 decoder insists on (digits, + / - _), with up to two
+	// '=' after: each is one match of its base64 pattern.
+	tokens [][2]int
+	// odd lists the starts of lines holding a percent escape or 32 hex
+	// digits, which its other patterns match; escape is a Unicode escape.
+	odd    []int
+	escape bool
+	// wide: too many lines outside ASCII to fold.
+	wide bool
+}
+
+// plan returns the text to give gitleaks (text with every line no gated
+// rule's match can touch emptied, or text itself when that saves little or
+// cannot be shown safe) and whether any whole-text rule is on.
+func (w *window) plan(text string) (string, bool) {
+	f := w.scan(text)
+	if f.wide {
+		// Mostly non-ASCII text: every rule reads all of it.
+		return text, w.anyWhole
+	}
+	lines := f.lines
+	gated := make([]bool, len(w.rules))
+	for _, r := range w.always {
+		gated[r] = true
+	}
+	for _, h := range f.words {
+		if h.line >= 0 {
+			for _, r := range w.keywordOf[h.word] {
+				gated[r] = true
+			}
+		}
+	}
+	whole := false
+	for i, on := range gated {
+		whole = whole || on && w.rules[i].whole
+	}
+	if whole {
+		return text, true
+	}
+	// edge[i] counts windows opening at line i minus those closing before it.
+	edge := make([]int32, lines+1)
+	mark := func(r *ruleWindow, line int) {
+		from, to := line-r.before, line+r.after
+		if r.before >= unbounded {
+			from = 0
+		}
+		if r.after >= unbounded {
+			to = lines
+		}
+		from, to = max(from, 0), min(to, lines-1)
+		edge[from]++
+		edge[to+1]--
+	}
+	lineOnly := &ruleWindow{}
+	// first[word] is 1 + the first line holding word.
+	first := make([]int32, len(w.words))
+	matchable := make([]bool, len(w.rules))
+	for _, h := range f.words {
+		if h.line < 0 {
+			// A line outside ASCII: always kept.
+			mark(lineOnly, int(-h.line-1))
+			continue
+		}
+		if first[h.word] == 0 || h.line < first[h.word]-1 {
+			first[h.word] = h.line + 1
+		}
+		for _, ri := range w.literalOf[h.word] {
+			if gated[ri] {
+				matchable[ri] = true
+				mark(&w.rules[ri], int(h.line))
+			}
+		}
+	}
+	for _, h := range f.runs {
+		for ri := range w.rules {
+			if r := &w.rules[ri]; gated[ri] && r.run > 0 && int(h.word) >= r.run {
+				matchable[ri] = true
+				mark(r, int(h.line))
+			}
+		}
+	}
+	for ri, r := range w.rules {
+		if !matchable[ri] {
+			// Without its literal or run the rule cannot match: gitleaks
+			// may as well not run it, which leaving its keywords out ensures.
+			continue
+		}
+		for _, k := range r.keywords {
+			if first[k] > 0 {
+				// A line with one of its keywords keeps gitleaks running it.
+				mark(lineOnly, int(first[k]-1))
+				break
+			}
+		}
+	}
+	keep := make([]bool, lines)
+	kept, open := 0, int32(0)
+	for i := range keep {
+		open += edge[i]
+		if open > 0 {
+			keep[i] = true
+			kept++
+		}
+	}
+	if kept*4 > lines*3 || f.encoded(text) {
+		// Little to gain, or decoded values could put a literal anywhere.
+		return text, false
+	}
+	var b strings.Builder
+	b.Grow(len(text) / 2)
+	n := 0
+	for start := 0; start <= len(text); n++ {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		if keep[n] {
+			b.WriteString(text[start:end])
+		}
+		if end < len(text) {
+			b.WriteByte('\n')
+		}
+		start = end + 1
+	}
+	return b.String(), false
+}
+
+// encoded reports whether gitleaks' decoder (codec v8.30.1) finds something
+// to decode in text. Its percent, hex and base64 patterns do not cross
+// lines. Where neither of the first two can match, its base64 pattern
+// matches whole tokens, which hold a segment when they decode to printable
+// text as the decoder decodes them; lines where they can go through the
+// decoder itself. Its Unicode escape pattern can cross lines, so text with
+// such an escape goes through the decoder whole.
+func (f *found) encoded(text string) bool {
+	if f.escape {
+		_, segs := codec.NewDecoder().Decode(text, nil)
+		return len(segs) > 0
+	}
+	var buf []byte
+	for _, t := range f.tokens {
+		var ok bool
+		if buf, ok = printableBase64(text[t[0]:t[1]], buf); ok {
+			// On an odd line the decoder might match this token otherwise:
+			// then the answer errs on the safe side (whole text).
+			return true
+		}
+	}
+	if len(f.odd) == 0 {
+		return false
+	}
+	var some strings.Builder
+	for _, start := range f.odd {
+		line := text[start:]
+		if e := strings.IndexByte(line, '\n'); e >= 0 {
+			line = line[:e]
+		}
+		some.WriteString(line)
+		some.WriteByte('\n')
+	}
+	_, segs := codec.NewDecoder().Decode(some.String(), nil)
+	return len(segs) > 0
+}
+
+// printableBase64 reports whether the decoder's base64 decoding of s gives
+// printable ASCII (standard encoding first, then unpadded URL encoding).
+func printableBase64(s string, buf []byte) ([]byte, bool) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+		n := enc.DecodedLen(len(s))
+		buf = slices.Grow(buf[:0], n)[:n]
+		n, err := enc.Decode(buf, []byte(s))
+		if err == nil && printable(buf[:n]) {
+			return buf, true
+		}
+	}
+	return buf, false
+}
+
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c <= 8 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// Character classes of the decoder's patterns.
+const (
+	base64Char   = 1 << iota // [\w/+-]
+	likelyBase64             // what its base64 decoder insists on: [0-9+/_-]
+	hexDigit                 // [0-9A-Fa-f]
+)
+
+var byteClass = func() (t [256]byte) {
+	for c := range 256 {
+		switch {
+		case '0' <= c && c <= '9':
+			t[c] = base64Char | likelyBase64 | hexDigit
+		case 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+			t[c] = base64Char | hexDigit
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+			t[c] = base64Char
+		case c == '_', c == '/', c == '+', c == '-':
+			t[c] = base64Char | likelyBase64
+		}
+	}
+	return t
+}()
+
+// verify records the words of lists[list-1] found at text[at:] on line.
+func (w *window) verify(text string, at int, list uint16, line int32, last []int32, hits *[]hit) {
+	for _, id := range w.lists[list-1] {
+		if last[id] != line+1 && hasFold(text[at:], w.words[id]) {
+			last[id] = line + 1
+			*hits = append(*hits, hit{id, line})
+		}
+	}
+}
+
+// scan makes one pass over text for everything plan needs.
+func (w *window) scan(text string) *found {
+	f := &found{}
+	last := make([]int32, len(w.words)) // 1 + the line of the last hit
+	var wide []hit                      // (line start, line) of non-ASCII lines
+	line, start := int32(0), 0
+	quad := uint32(0)
+	run, runAt, hex := 0, 0, 0
+	likely, odd := false, false
+	endRun := func(i int) {
+		if run >= 16 && likely {
+			end := i
+			for end < len(text) && end < i+2 && text[end] == '=' {
+				end++
+			}
+			f.tokens = append(f.tokens, [2]int{runAt, end})
+		}
+		if w.minRun > 0 && run >= w.minRun {
+			if n := len(f.runs); n > 0 && f.runs[n-1].line == line {
+				f.runs[n-1].word = max(f.runs[n-1].word, int32(run))
+			} else {
+				f.runs = append(f.runs, hit{int32(run), line})
+			}
+		}
+		run, likely, hex = 0, false, 0
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if cls := byteClass[c]; cls&base64Char != 0 {
+			if run == 0 {
+				runAt = i
+			}
+			run++
+			likely = likely || cls&likelyBase64 != 0
+			if cls&hexDigit != 0 {
+				hex++
+				odd = odd || hex >= 32
+			} else {
+				hex = 0
+			}
+			if (c == 'u' || c == 'U') && i > 0 && text[i-1] == '\\' || c == '+' && i > 0 && text[i-1] == 'U' {
+				f.escape = true
+			}
+		} else if run > 0 {
+			endRun(i)
+		}
+		switch {
+		case c == '\n':
+			if odd {
+				f.odd = append(f.odd, start)
+			}
+			odd = false
+			line++
+			start = i + 1
+			continue
+		case c >= 0x80:
+			if len(wide) == 0 || wide[len(wide)-1].line != line {
+				wide = append(wide, hit{word: int32(start), line: line})
+			}
+			continue
+		case c == '%' && i+2 < len(text) && byteClass[text[i+1]]&hexDigit != 0 && byteClass[text[i+2]]&hexDigit != 0:
+			odd = true
+		}
+		// quad holds the folded bytes i-3..i; its low half the last two.
+		quad = quad<<8 | uint32(folded[c])
+		if i >= 3 {
+			if k := quadKey(quad); w.bits4[k>>6]&(1<<(k&63)) != 0 {
+				w.verify(text, i-3, w.index4[k], line, last, &f.words)
+			}
+		}
+		if i >= 1 {
+			if k := uint16(quad); w.bits2[k>>6]&(1<<(k&63)) != 0 {
+				w.verify(text, i-1, w.index2[k], line, last, &f.words)
+			}
+		}
+	}
+	if run > 0 {
+		endRun(len(text))
+	}
+	if odd {
+		f.odd = append(f.odd, start)
+	}
+	f.lines = int(line) + 1
+	if len(wide)*8 > f.lines {
+		f.wide = true
+		return f
+	}
+	for _, l := range wide {
+		// Unicode case folding can turn these lines' characters into
+		// keywords (gitleaks lower-cases the text) or literals (regexes
+		// ignoring case), so search them folded both ways.
+		s := text[l.word:]
+		if e := strings.IndexByte(s, '\n'); e >= 0 {
+			s = s[:e]
+		}
+		f1, f2 := strings.ToLower(s), strings.ToLower(strings.ToUpper(s))
+		for id, word := range w.words {
+			if strings.Contains(f1, word) || strings.Contains(f2, word) {
+				f.words = append(f.words, hit{int32(id), l.line})
+			}
+		}
+		f.words = append(f.words, hit{0, -l.line - 1})
+	}
+	return f
+}
+
+// hasFold reports whether s starts with word (lower-case ASCII), ignoring
+// ASCII case.
+func hasFold(s, word string) bool {
+	if len(s) < len(word) {
+		return false
+	}
+	for i := 0; i < len(word); i++ {
+		if foldByte(s[i]) != word[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// analyse finds literals one of which every match of pattern contains (lower
+// case, at least 2 bytes, ASCII, no newline) and how many newlines a match
+// can hold before and after the literal.
+func analyse(pattern string) (lits []string, before, after int, ok bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, 0, 0, false
+	}
+	n := info(re)
+	lits, ok = n.required()
+	if !ok || !usable(lits) {
+		return nil, 0, 0, false
+	}
+	if n.isExact {
+		return lits, n.nl, n.nl, true
+	}
+	return lits, n.before, n.after, true
+}
+
+// usable reports whether the scanner can look for every literal: at least
+// two ASCII bytes, within one line.
+func usable(lits []string) bool {
+	for _, l := range lits {
+		if len(l) < 2 || !ascii(l) || strings.Contains(l, "\n") {
+			return false
+		}
+	}
+	return len(lits) > 0
+}
+
+// node summarises a regex: exact lists every string it can match (when
+// small), or req says every match contains one of lits; nl bounds the
+// newlines in a match, before/after around the required literal.
+type node struct {
+	exact         []string
+	isExact       bool
+	lits          []string
+	req           bool
+	nl            int
+	before, after int
+}
+
+func addNL(a, b int) int { return min(a+b, unbounded) }
+
+func info(re *syntax.Regexp) node {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := strings.ToLower(string(re.Rune))
+		return node{exact: []string{s}, isExact: true, nl: strings.Count(s, "\n")}
+	case syntax.OpCharClass:
+		return charClass(re)
+	case syntax.OpAnyCharNotNL:
+		return node{}
+	case syntax.OpAnyChar:
+		return node{nl: 1}
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return node{exact: []string{""}, isExact: true}
+	case syntax.OpCapture:
+		return info(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		return repeat(re)
+	case syntax.OpConcat:
+		return concat(re.Sub)
+	case syntax.OpAlternate:
+		return alternate(re.Sub)
+	}
+	return node{nl: unbounded}
+}
+
+func charClass(re *syntax.Regexp) node {
+	n := node{}
+	set := map[string]bool{}
+	count := 0
+	for i := 0; i+1 < len(re.Rune); i += 2 {
+		lo, hi := re.Rune[i], re.Rune[i+1]
+		if lo <= '\n' && '\n' <= hi {
+			n.nl = 1
+		}
+		count += int(hi-lo) + 1
+		if count > maxLiterals {
+			continue
+		}
+		for r := lo; r <= hi; r++ {
+			set[strings.ToLower(string(r))] = true
+		}
+	}
+	if count <= maxLiterals {
+		n.isExact = true
+		for s := range set {
+			n.exact = append(n.exact, s)
+		}
+	}
+	return n
+}
+
+func repeat(re *syntax.Regexp) node {
+	sub := info(re.Sub[0])
+	lo, hi := 0, -1
+	switch re.Op {
+	case syntax.OpPlus:
+		lo = 1
+	case syntax.OpQuest:
+		hi = 1
+	case syntax.OpRepeat:
+		lo, hi = re.Min, re.Max
+	}
+	n := node{}
+	if lo == 0 && hi == 1 && sub.isExact {
+		// x? is x or nothing: keeps literals like passw(?:or)?d exact.
+		n.isExact, n.exact = true, dedupe(append([]string{""}, sub.exact...))
+	}
+	switch {
+	case sub.nl == 0:
+	case hi < 0:
+		n.nl = unbounded
+	default:
+		n.nl = min(sub.nl*hi, unbounded)
+	}
+	if lo >= 1 {
+		// One repetition must be there; the others may hold newlines on
+		// either side of its literal.
+		l, ok := sub.required()
+		if ok {
+			n.lits, n.req = l, true
+			n.before = addNL(sub.before, n.nl-sub.nl)
+			n.after = addNL(sub.after, n.nl-sub.nl)
+			if sub.isExact {
+				n.before, n.after = n.nl, n.nl
+			}
+		}
+	}
+	return n
+}
+
+// required returns the literals every match contains.
+func (n node) required() ([]string, bool) {
+	if n.isExact {
+		for _, s := range n.exact {
+			if s == "" {
+				return nil, false
+			}
+		}
+		return n.exact, len(n.exact) > 0
+	}
+	return n.lits, n.req
+}
+
+func concat(subs []*syntax.Regexp) node {
+	parts := make([]node, len(subs))
+	total := 0
+	for i, s := range subs {
+		parts[i] = info(s)
+		total = addNL(total, parts[i].nl)
+	}
+	out := node{nl: total}
+	best := -1.0
+	// consider offers the literals of parts[i:j] (every match of the
+	// concatenation contains one) with the newlines a match can hold around
+	// them, keeping the rarest usable set.
+	consider := func(lits []string, i, j, before, after int) {
+		if !usable(lits) {
+			return
+		}
+		b, a := addNL(nlBefore(parts, i), before), addNL(nlAfter(parts, j-1), after)
+		if s := score(lits); s > best {
+			best, out.lits, out.req, out.before, out.after = s, lits, true, b, a
+		}
+	}
+	for i := 0; i < len(parts); {
+		if !parts[i].isExact {
+			if l, ok := parts[i].required(); ok {
+				consider(l, i, i+1, parts[i].before, parts[i].after)
+			}
+			i++
+			continue
+		}
+		// Runs of exact parts multiply out into longer literals.
+		j := i
+		prod := []string{""}
+		nl := 0
+		for j < len(parts) && parts[j].isExact && len(prod)*len(parts[j].exact) <= maxLiterals {
+			var next []string
+			for _, p := range prod {
+				for _, e := range parts[j].exact {
+					next = append(next, p+e)
+				}
+			}
+			prod = dedupe(next)
+			nl += parts[j].nl
+			consider(parts[j].exact, j, j+1, parts[j].nl, parts[j].nl)
+			j++
+		}
+		if j == i {
+			// Too many alternatives to multiply even alone.
+			i++
+			continue
+		}
+		if i == 0 && j == len(parts) {
+			out.isExact, out.exact = true, prod
+		}
+		consider(prod, i, j, nl, nl)
+		i = j
+	}
+	return out
+}
+
+func nlBefore(parts []node, i int) int {
+	n := 0
+	for _, p := range parts[:i] {
+		n = addNL(n, p.nl)
+	}
+	return n
+}
+
+func nlAfter(parts []node, i int) int {
+	n := 0
+	for _, p := range parts[i+1:] {
+		n = addNL(n, p.nl)
+	}
+	return n
+}
+
+// score prefers literal sets whose shortest member is long: those are rare.
+func score(lits []string) float64 {
+	m := 1 << 20
+	for _, l := range lits {
+		m = min(m, len(l))
+	}
+	return float64(m) - float64(len(lits))/100
+}
+
+func alternate(subs []*syntax.Regexp) node {
+	out := node{isExact: true, req: true}
+	for _, s := range subs {
+		p := info(s)
+		out.nl = max(out.nl, p.nl)
+		if out.isExact && p.isExact && len(out.exact)+len(p.exact) <= maxLiterals {
+			out.exact = append(out.exact, p.exact...)
+		} else {
+			out.isExact = false
+		}
+		l, ok := p.required()
+		if !ok {
+			out.req = false
+		}
+		out.lits = append(out.lits, l...)
+		out.before = max(out.before, p.before)
+		out.after = max(out.after, p.after)
+		if p.isExact {
+			out.before, out.after = max(out.before, p.nl), max(out.after, p.nl)
+		}
+	}
+	if out.isExact {
+		out.exact = dedupe(out.exact)
+		out.lits, out.req = nil, false
+		return out
+	}
+	out.lits = dedupe(out.lits)
+	if !out.req || len(out.lits) > maxLiterals {
+		out.lits, out.req = nil, false
+	}
+	return out
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// minTokenRun is the shortest run of base64 characters worth indexing a
+// rule by: shorter runs are on most lines of code.
+const minTokenRun = 12
+
+// analyseRun finds, for a pattern without a usable literal, how many base64
+// characters ([\w/+-]) in a row every match holds, and how many newlines a
+// match can hold at most.
+func analyseRun(pattern string) (run, nl int, ok bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return 0, 0, false
+	}
+	t := tokenRun(re)
+	nl = info(re).nl
+	return t.run, nl, t.run >= minTokenRun
+}
+
+// token summarises a regex for analyseRun: only says every string it
+// matches is made of base64 characters, of at least min of them; run is a
+// count of them in a row that every match holds.
+type token struct {
+	only     bool
+	min, run int
+}
+
+func tokenRun(re *syntax.Regexp) token {
+	switch re.Op {
+	case syntax.OpLiteral:
+		t := token{only: true, min: len(re.Rune)}
+		for _, r := range re.Rune {
+			// Case folding reaches beyond ASCII from k and s (K, ſ).
+			fold := re.Flags&syntax.FoldCase != 0 && strings.ContainsRune("kKsS", r)
+			if r >= 0x80 || byteClass[r]&base64Char == 0 || fold {
+				t.only = false
+			}
+		}
+		if t.only {
+			t.run = t.min
+		}
+		return t
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if r >= 0x80 || byteClass[r]&base64Char == 0 {
+					return token{min: 1}
+				}
+			}
+		}
+		return token{only: true, min: 1, run: 1}
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return token{only: true}
+	case syntax.OpCapture:
+		return tokenRun(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		sub := tokenRun(re.Sub[0])
+		lo := 0
+		switch re.Op {
+		case syntax.OpPlus:
+			lo = 1
+		case syntax.OpRepeat:
+			lo = re.Min
+		}
+		t := token{only: sub.only, min: lo * sub.min}
+		if lo > 0 {
+			t.run = sub.run
+		}
+		if sub.only {
+			t.run = max(t.run, t.min)
+		}
+		return t
+	case syntax.OpConcat:
+		t := token{only: true}
+		block := 0
+		for _, s := range re.Sub {
+			p := tokenRun(s)
+			t.min += p.min
+			t.run = max(t.run, p.run)
+			if p.only {
+				block += p.min
+				t.run = max(t.run, block)
+			} else {
+				t.only = false
+				block = 0
+			}
+		}
+		return t
+	case syntax.OpAlternate:
+		t := token{only: true, min: -1, run: -1}
+		for _, s := range re.Sub {
+			p := tokenRun(s)
+			t.only = t.only && p.only
+			if t.min < 0 || p.min < t.min {
+				t.min = p.min
+			}
+			if r := max(p.run, 0); t.run < 0 || r < t.run {
+				t.run = r
+			}
+		}
+		t.min, t.run = max(t.min, 0), max(t.run, 0)
+		return t
+	}
+	return token{}
+}

@@ -1,0 +1,177 @@
+package secrets
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zricethezav/gitleaks/v8/detect/codec"
+
+	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/finding"
+)
+
+// unwindowed runs every rule over the full text, as gitleaks itself does.
+func unwindowed(t *testing.T) *Detector {
+	t.Helper()
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Detector{gl: newGitleaks(cfg, func(string) bool { return true }), ignore: map[string]bool{}}
+}
+
+func findingKeys(fs []finding.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %d-%d %d-%d %s %s", f.RuleID, f.StartLine, f.EndLine, f.StartColumn, f.EndColumn, f.Fingerprint, f.Redacted))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// code is filler that holds no keyword of any rule, so that the window has
+// lines to empty around what is embedded in it.
+var code = []string{
+	"func helper(n int) int {", "\tfor i := 0; i < n; i++ {", "\t\tcount += weight(i)", "\t}",
+	"\treturn count", "}", "", "// helper sums the weights of the first n items.", "\tif err != nil {",
+	"\t\treturn nil, err", "type item struct {", "\tname string", "\tsize int64",
+}
+
+// TestWindowKeepsFindings checks that the window changes no finding: the
+// labelled corpora, each file set in filler at a random place, give the
+// same findings (rule, lines, columns, fingerprint) with and without it, and
+// most of them were actually narrowed.
+func TestWindowKeepsFindings(t *testing.T) {
+	d, full := defaultDetector(t), unwindowed(t)
+	r := rand.New(rand.NewSource(11))
+	var texts []string
+	for _, f := range buildCorpus(5, 60) {
+		texts = append(texts, f.text)
+	}
+	for _, f := range buildHeldout(8, 2) {
+		texts = append(texts, f.text())
+	}
+	g := newGen(3)
+	key := "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat(g.s(b64set, 64)+"\n", 12) + "-----END RSA PRIVATE KEY-----"
+	texts = append(texts,
+		key,
+		// A credential only decoding reveals.
+		"config = \""+b64("aws_secret_access_key = "+g.s(b64set, 40))+"\"",
+		// Case folding outside ASCII: the Kelvin sign lower-cases to k.
+		"\u212aey = \""+g.s(alnum, 32)+"\"\nname = \"ünïcode\"",
+		// A Unicode escape sequence goes to the decoder whole.
+		"token = \"\\u0067\\u0068\\u0070\\u005f"+g.s(alnum, 36)+"\"",
+		// Rules without literals, found by their token runs.
+		"// the bot logs in with\nDISCORD = \"M"+g.s(alnum, 23)+"."+g.s(alnum, 6)+"."+g.s(alnum, 30)+"\"",
+		"facebook_token = \""+g.s(digits, 15)+"|"+g.s(lower+digits, 30)+"\"",
+		// A key name and its value on different lines.
+		"password:\n\n  \""+g.password()+"\"",
+	)
+	narrowed := 0
+	ctx := context.Background()
+	for i, text := range texts {
+		var b strings.Builder
+		for range 100 + r.Intn(200) {
+			b.WriteString(code[r.Intn(len(code))] + "\n")
+		}
+		b.WriteString(text)
+		for range r.Intn(200) {
+			b.WriteString("\n" + code[r.Intn(len(code))])
+		}
+		frag := detect.NewTreeFragment(fmt.Sprintf("src/f%d.go", i), b.String())
+		if n, _ := d.window.plan(frag.Text); n != frag.Text {
+			narrowed++
+		}
+		got, err := d.Detect(ctx, frag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := full.Detect(ctx, frag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := findingKeys(got), findingKeys(want); !slices.Equal(g, w) {
+			t.Errorf("text %d: with the window %q, without %q", i, g, w)
+		}
+	}
+	if narrowed < len(texts)/4 {
+		t.Errorf("only %d of %d texts narrowed", narrowed, len(texts))
+	}
+}
+
+// TestEncodedAgreesWithDecoder checks the shortcut that decides whether
+// gitleaks would decode anything against its decoder.
+func TestEncodedAgreesWithDecoder(t *testing.T) {
+	w := defaultDetector(t).window
+	g := newGen(9)
+	lines := []string{
+		"import \"cmd/compile/internal/ssa\"",
+		"x := TestSomethingRatherLong_2(a)",
+		"sum = " + g.s(hexset, 64),
+		"sum = " + strings.Repeat("ab", 20),
+		"url = \"https://example.com/a%20b\"",
+		"fmt.Printf(\"%02x\", b)",
+		"U+0041 U+0042",
+		"s := \"\\u0041\\u0042\"",
+		"token = " + b64("printable secret text here"),
+		"token = " + b64("printable secret text here") + "=",
+		"x = " + g.s(urlset, 24),
+		"plain words only here",
+	}
+	for range 200 {
+		lines = append(lines, g.s(b64set+"=_- \"%", 8+g.r.Intn(40)))
+	}
+	for i, line := range lines {
+		_, segs := codec.NewDecoder().Decode(line, nil)
+		if got, want := w.scan(line).encoded(line), len(segs) > 0; got != want {
+			t.Errorf("line %d %q: encoded %v, decoder finds %d segments", i, line, got, len(segs))
+		}
+	}
+}
+
+func TestAnalyseRun(t *testing.T) {
+	for _, c := range []struct {
+		re      string
+		run, nl int
+		ok      bool
+	}{
+		{`\b([MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})(?:[\s;]|$)`, 27, 1, true},
+		{`(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})`, 15, 0, true},
+		{`(?i)(sgp_[a-f0-9]{40}|[a-f0-9]{40})`, 40, 0, true},
+		{`[a-z]{4}\.[a-z]{4}`, 4, 0, false},
+		{`(?i)[a-z]{20}`, 0, 0, false},
+	} {
+		run, nl, ok := analyseRun(c.re)
+		if ok != c.ok || ok && (run != c.run || nl != c.nl) {
+			t.Errorf("analyseRun(%q) = %d %d %v, want %d %d %v", c.re, run, nl, ok, c.run, c.nl, c.ok)
+		}
+	}
+}
+
+func TestAnalyse(t *testing.T) {
+	for _, c := range []struct {
+		re            string
+		lits          []string
+		before, after int
+		ok            bool
+	}{
+		{`\b(AKIA[A-Z2-7]{16})\b`, []string{"akia"}, 0, 0, true},
+		{`(?i)[\w.-]{0,50}?(?:key|token)[ \t]*[\s'"]{0,3}=([a-z0-9]{16})`, []string{"key", "token"}, 0, 3, true},
+		{`(?s:.){0,4}secret`, []string{"secret"}, 4, 0, true},
+		{`passw(?:or)?d\s*=`, []string{"passwd", "password"}, 0, unbounded, true},
+		{`-----BEGIN[ A-Z]*KEY-----[\s\S]*?-----END`, []string{"-----begin"}, 0, unbounded, true},
+		{`[a-f0-9]{40}`, nil, 0, 0, false},
+		{`x|yz`, nil, 0, 0, false},
+	} {
+		lits, before, after, ok := analyse(c.re)
+		slices.Sort(lits)
+		slices.Sort(c.lits)
+		if ok != c.ok || !slices.Equal(lits, c.lits) || ok && (before != c.before || after != c.after) {
+			t.Errorf("analyse(%q) = %q -%d +%d %v, want %q -%d +%d %v", c.re, lits, before, after, ok, c.lits, c.before, c.after, c.ok)
+		}
+	}
+}
