@@ -45,11 +45,14 @@ func New(opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := newWindow(cfg)
-	d := &Detector{window: w, ignore: map[string]bool{}}
-	d.gl = newGitleaks(cfg, func(id string) bool { return !w.isWhole(id) })
-	if w.anyWhole {
-		d.whole = newGitleaks(cfg, w.isWhole)
+	d := &Detector{window: newWindow(cfg), ignore: map[string]bool{}}
+	if w := d.window; w != nil {
+		d.gl = newGitleaks(cfg, func(id string) bool { return !w.isWhole(id) })
+		if w.anyWhole {
+			d.whole = newGitleaks(cfg, w.isWhole)
+		}
+	} else {
+		d.gl = newGitleaks(cfg, func(string) bool { return true })
 	}
 	if opts.GitleaksIgnore != "" {
 		if err := d.loadIgnore(opts.GitleaksIgnore); err != nil {

@@ -48,7 +48,8 @@ type ruleWindow struct {
 	// the line of its literal or run (unbounded: to the start or end of text).
 	before, after int
 	// whole means the rule cannot be windowed.
-	whole bool
+	whole    bool
+	pathOnly bool
 }
 
 // window holds the analysis of a rule set, shared by all scans.
@@ -72,7 +73,15 @@ type window struct {
 	anyWhole bool
 }
 
+// newWindow analyses cfg's rules; nil means no window: composite rules
+// (required auxiliary rules) match across the text in ways the analysis
+// does not follow.
 func newWindow(cfg glconfig.Config) *window {
+	for _, r := range cfg.Rules {
+		if len(r.RequiredRules) > 0 || r.SkipReport {
+			return nil
+		}
+	}
 	w := &window{}
 	ids := map[string]int32{}
 	id := func(s string) int32 {
@@ -110,8 +119,9 @@ func newWindow(cfg glconfig.Config) *window {
 				}
 			}
 		} else {
-			// Path-only rules read no text.
-			rw.whole = false
+			// Path-only rules read no text, but gitleaks runs them only
+			// with one of their keywords there.
+			rw.whole, rw.pathOnly = false, true
 		}
 		w.anyWhole = w.anyWhole || rw.whole
 		w.rules = append(w.rules, rw)
@@ -136,6 +146,10 @@ func newWindow(cfg glconfig.Config) *window {
 			index[key] = uint16(len(w.lists))
 		}
 		w.lists[index[key]-1] = append(w.lists[index[key]-1], int32(word))
+	}
+	if len(w.words) >= 1<<15 {
+		// Beyond what the scanner's tables index.
+		return nil
 	}
 	for i, s := range w.words {
 		if len(s) >= 4 {
@@ -276,7 +290,7 @@ func (w *window) plan(text string) (string, bool) {
 		}
 	}
 	for ri, r := range w.rules {
-		if !matchable[ri] {
+		if !matchable[ri] && !(r.pathOnly && gated[ri]) {
 			// Without its literal or run the rule cannot match: gitleaks
 			// may as well not run it, which leaving its keywords out ensures.
 			continue

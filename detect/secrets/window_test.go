@@ -175,3 +175,54 @@ func TestAnalyse(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowTeamConfigs checks rules the analysis must not narrow away: a
+// path rule that gitleaks runs only with its keyword in the text, and
+// composite rules (whose auxiliary matches may sit anywhere), which turn the
+// window off.
+func TestWindowTeamConfigs(t *testing.T) {
+	dir := t.TempDir()
+	filler := strings.Repeat("\treturn count\n", 300)
+	pathRule := writeFile(t, dir, "path.toml", `
+[[rules]]
+id = "vault-file"
+path = '''(?i)\.vault$'''
+keywords = ["ansible"]
+`)
+	d, err := New(Options{GitleaksConfig: pathRule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.window == nil {
+		t.Fatal("no window for a plain config")
+	}
+	if fs := scan(t, d, "group_vars/prod.vault", filler+"# ansible\n"+filler); !hasRule(fs, "vault-file") {
+		t.Errorf("path rule with its keyword: got %v", rulesOf(fs))
+	}
+	composite := writeFile(t, dir, "composite.toml", `
+[[rules]]
+id = "acme-secret"
+regex = '''acme_secret\s*=\s*"([a-z0-9]{20})"'''
+keywords = ["acme_secret"]
+[[rules.required]]
+id = "acme-id"
+withinLines = 400
+
+[[rules]]
+id = "acme-id"
+regex = '''acme_id\s*=\s*"([a-z0-9]{8})"'''
+keywords = ["acme_id"]
+`)
+	d, err = New(Options{GitleaksConfig: composite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.window != nil {
+		t.Fatal("window on for composite rules")
+	}
+	g := newGen(12)
+	text := "acme_id = \"" + g.s(lower+digits, 8) + "\"\n" + filler + "acme_secret = \"" + g.s(lower+digits, 20) + "\"\n"
+	if fs := scan(t, d, "app.env", text); !hasRule(fs, "acme-secret") {
+		t.Errorf("composite rule: got %v", rulesOf(fs))
+	}
+}
