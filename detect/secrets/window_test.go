@@ -56,7 +56,8 @@ func TestWindowKeepsFindings(t *testing.T) {
 		texts = append(texts, f.text())
 	}
 	g := newGen(3)
-	key := "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat(g.s(b64set, 64)+"\n", 12) + "-----END RSA PRIVATE KEY-----"
+	// Built in pieces so that this file holds no key block.
+	key := "-----BEGIN RSA PRIVATE" + " KEY-----\n" + strings.Repeat(g.s(b64set, 64)+"\n", 12) + "-----END RSA PRIVATE" + " KEY-----"
 	texts = append(texts,
 		key,
 		// A credential only decoding reveals.
