@@ -22,18 +22,25 @@ var wwwRE = regexp.MustCompile(`(?i)www\.`)
 func EscapeMarkdown(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
-	rs := []rune(s)
+	// Invisible characters go first, so that none can sit between the
+	// characters of a sequence escaped below (":\x10//" is still "://").
+	rs := []rune(strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case isInvisible(r):
+			// Control and bidi-override characters can hide or reorder text
+			// (trojan-source style); nothing legitimate needs them here.
+			return -1
+		}
+		return r
+	}, s))
 	for i, r := range rs {
 		next := rune(0)
 		if i+1 < len(rs) {
 			next = rs[i+1]
 		}
 		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case isInvisible(r):
-			// Control and bidi-override characters can hide or reorder text
-			// (trojan-source style); nothing legitimate needs them here.
 		case r == '<':
 			b.WriteString("&lt;")
 		case r == '>':
