@@ -89,7 +89,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		return out, err
 	}
 	found, err := d.scanInstructions(ctx, frag, kind)
-	out = append(out, found...)
+	out = append(out, mergeByLine(found)...)
 	if err != nil {
 		return out, err
 	}
@@ -97,6 +97,31 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		out = append(out, d.scanPower(frag)...)
 	}
 	return out, nil
+}
+
+// mergeByLine makes one finding of the instruction rules that matched the
+// same line: one planted sentence is one incident item, however many things
+// it tells the assistant to do. The others are named in the message.
+func mergeByLine(fs []finding.Finding) []finding.Finding {
+	if len(fs) < 2 {
+		return fs
+	}
+	at := map[int]int{}
+	var out []finding.Finding
+	also := map[int][]string{}
+	for _, f := range fs {
+		i, ok := at[f.StartLine]
+		if !ok {
+			at[f.StartLine] = len(out)
+			out = append(out, f)
+			continue
+		}
+		also[i] = append(also[i], strings.TrimPrefix(f.RuleID, "injection/"))
+	}
+	for i, rules := range also {
+		out[i].Message += " (also matches: " + strings.Join(rules, ", ") + ")"
+	}
+	return out
 }
 
 // fileKind says how a file is read: by assistants as instructions, by
