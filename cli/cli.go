@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/aiguard/aiguard/report"
 )
 
@@ -42,8 +44,10 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
 	Getenv         func(string) string
-	// IsTerminal reports whether stdout is a terminal (for colour, progress).
+	// IsTerminal reports whether stdout is a terminal (for colour).
 	IsTerminal bool
+	// StderrTerminal reports whether stderr is a terminal (for the progress bar).
+	StderrTerminal bool
 }
 
 // Command is one subcommand.
@@ -105,12 +109,14 @@ func usage(w io.Writer) {
 
 // OSEnv is the real process environment.
 func OSEnv() *Env {
-	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv, IsTerminal: isTerminal(os.Stdout)}
+	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
+		IsTerminal: isTerminal(os.Stdout), StderrTerminal: isTerminal(os.Stderr)}
 }
 
+// isTerminal asks the terminal driver, not the file mode: /dev/null is a
+// character device too, and must not get colour or a progress bar.
 func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 func init() {

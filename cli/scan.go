@@ -90,7 +90,7 @@ func runScan(ctx context.Context, env *Env, args []string) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
-	if f.Progress == "always" || (f.Progress == "auto" && env.IsTerminal && env.Getenv("CI") == "") {
+	if f.Progress == "always" || (f.Progress == "auto" && env.StderrTerminal && env.Getenv("CI") == "") {
 		p := newProgress(env.Stderr)
 		defer p.stop()
 		opts.Progress = p
