@@ -43,7 +43,7 @@ func Summary(in SummaryInput) string {
 		what = md(in.Plan.Range)
 	}
 	fmt.Fprintf(&b, "Scanned %s (stage %s): %d finding(s)%s, fail-on %s, %d commit(s), %d file fragment(s).\n\n",
-		what, md(r.Scan.Stage), r.Summary.Findings, severities(r.Summary.BySeverity), md(r.Summary.FailOn), r.Scan.Commits, r.Scan.Fragments)
+		what, md(r.Scan.Stage), r.Summary.Findings, report.SeverityCounts(r.Summary.BySeverity), md(r.Summary.FailOn), r.Scan.Commits, r.Scan.Fragments)
 	for _, n := range append(append([]string(nil), in.Plan.Notes...), in.Notes...) {
 		fmt.Fprintf(&b, "> %s\n\n", md(n))
 	}
@@ -135,17 +135,4 @@ func hexOnly(s string, n int) string {
 		return ""
 	}
 	return s[:min(n, len(s))]
-}
-
-func severities(m map[string]int) string {
-	var parts []string
-	for _, s := range []string{"P1", "P2", "P3", "P4"} {
-		if m[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", s, m[s]))
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
 }

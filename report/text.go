@@ -105,11 +105,12 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		status = "BLOCKED"
 	}
 	ew.printf("%s\n", paint(bold, fmt.Sprintf("aiguard: %d finding(s)%s in %d file fragment(s), %d commit(s), %s; fail-on %s: %s",
-		sum.Findings, bySeverity(sum.BySeverity), r.Scan.Fragments, r.Scan.Commits, humanBytes(r.Scan.Bytes), sum.FailOn, status)))
+		sum.Findings, SeverityCounts(sum.BySeverity), r.Scan.Fragments, r.Scan.Commits, humanBytes(r.Scan.Bytes), sum.FailOn, status)))
 	return ew.err
 }
 
-func bySeverity(m map[string]int) string {
+// SeverityCounts formats per-severity counts as " (P1 2, P3 1)", or "".
+func SeverityCounts(m map[string]int) string {
 	var parts []string
 	for _, s := range []string{"P1", "P2", "P3", "P4"} {
 		if m[s] > 0 {
