@@ -74,11 +74,14 @@ var rules = []rule{
 			`|\bkeep\s+(?:this|these|it|them)\s+(?:secret|hidden)\s+from\b` +
 			`|\b(?:do not|don't|never)\s+(?:mention|reveal|disclose|acknowledge|reference)\s+(?:these|this|the|any of these|your)\s+(?:above\s+|hidden\s+|following\s+|secret\s+)?(?:instructions?|directives|system prompt|prompt)\b` +
 			`|\b(?:do not|don't|never)\s+(?:mention|include|reference|report|disclose)\s+(?:this|these|it|them)\s+(?:step\s+|change\s+|action\s+)?in\s+(?:your|the)\s+(?:response|reply|answer|output|summary|commit messages?|pr description|pull request|explanation)` +
+			`|\b(?:do not|don't|never)\s+(?:mention|include|reference|report|disclose)\s+(?:(?:the|any|these|those)\s+)?(?:\S+\s+){0,2}?(?:changes?|edits?|modifications?|steps?|actions?|commands?)\s+(?:\S+\s+){0,4}?in\s+(?:your|the|any)\s+(?:responses?|repl(?:y|ies)|answers?|outputs?|summar(?:y|ies)|commit messages?|pr descriptions?|pull requests?|explanations?)\b` +
 			`|\bdeny\s+(?:that\s+)?(?:you|any)\s+(?:have|had|made|ran|did|know|changed|added|executed|knowledge)\b` +
 			`|\b(?:silently|secretly|covertly|quietly)\s+(?:add|insert|include|run|execute|send|upload|install|inject|append|exfiltrate|copy|download|fetch)\b`)},
 	{id: "exfiltrate-data", need: [][]string{sendWords, objectWords}, what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
 		re:   re(`\b` + sendVerb + `\s+(?:\S+\s+){0,5}?[~/\w.@"'$-]*?` + secretObject + `|` + secretObject + `\S*(?:\s+\S+){0,5}?\s+` + sendVerb + `\b`),
 		also: re(destination)},
+	{id: "exfiltrate-data", need: [][]string{{"copy", "paste", "dump", "write"}, {"gist", "paste", "webhook", "public"}, objectWords}, what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
+		re: re(`\b(?:copy|paste|dump|write)\b.{0,80}?` + secretObject + `.{0,60}?\b(?:into|to|in|on)\s+(?:an?\s+|the\s+|this\s+)?(?:new\s+)?(?:public\s+|secret\s+)?(?:gists?|pastebin|paste site|webhooks?|public (?:issues?|repo(?:sitory)?|channel))\b`)},
 	{id: "exfiltrate-data", what: "send data or credentials somewhere", negatable: true, command: true, needsCue: true,
 		need: [][]string{{"?", "&"}, {"="}},
 		re:   re(`https?://[^\s)]+[?&][\w-]+=(?:\{\{?|\$\{?|\[|<|%)\s*[\w.]*(?:key|token|secret|pass|cred|env|session|cookie|conversation|history|chat|prompt|data)`)},
@@ -107,6 +110,7 @@ var rules = []rule{
 	{id: "act-without-asking", need: [][]string{{"ask", "prompt", "check with", "wait for", "always", "automatically", "auto", "user"}}, what: "act without asking the user", needsCue: true,
 		re: re(`\b(?:do not|don't|never|no need to)\s+(?:ask|prompt|check with|wait for)\s+(?:the\s+)?(?:user\s+|me\s+|anyone\s+|a human\s+)?(?:for\s+)?(?:permission|confirmation|approval|consent)\b` +
 			`|\b(?:always|automatically)\s+(?:accept|approve|confirm|say yes to|allow)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests|permissions?|prompts)\b` +
+			`|\b(?:accept|approve|confirm|allow)\s+(?:all|any|every)\s+(?:commands?|tool calls?|tools|changes|edits|actions|requests|permissions?)\s+automatically\b` +
 			`|\b(?:the\s+)?user\s+(?:has\s+)?(?:already\s+)?(?:pre-?)?(?:authorized|authorised|approved|consented to|granted permission for)\s+(?:all|any|every|you)\b` +
 			`|\bauto-?(?:approve|accept|confirm)\s+(?:(?:all|any|every)\s+)?(?:commands?|tool calls?|tools|changes|edits|actions|requests)\b`),
 		benign: re(benignScope), unless: carveOut},
@@ -127,9 +131,10 @@ var (
 	dangerRE      = re(dangerScope)
 	// carveOut marks instructions that keep the user in the loop for what
 	// matters ("... without confirmation unless it is irreversible").
-	carveOut      = re(`\b(?:unless|except|requested)\b`)
+	carveOut      = re(`\b(?:unless|except|requested|read[ -]only|non-destructive)\b`)
 	docDiscussion = re(`prompt[ -]injection|jailbreak|injection attacks?`)
 	negation      = re(`\b(?:never|not|don't|dont|do not|must not|mustn't|shouldn't|should not|cannot|can't|avoid|refuse|prohibited|forbidden|no)\b`)
+	docQuotes     = strings.NewReplacer(`"""`, "   ", "'''", "   ")
 	urlRE         = re(`https?://[^\s"'<>)\]` + "`" + `]+`)
 )
 
@@ -354,6 +359,9 @@ func passages(frag *detect.Fragment, kind fileKind, sift bool) []passage {
 			quotes := strings.Count(line, `"""`) + strings.Count(line, "'''")
 			if quotes%2 == 1 || inDoc {
 				inDoc = inDoc != (quotes%2 == 1)
+				// The delimiters would read as an open quotation,
+				// which marks text as discussion rather than an order.
+				body = docQuotes.Replace(line)
 			} else {
 				body, ok = commentText(line)
 			}
