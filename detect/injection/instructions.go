@@ -217,11 +217,45 @@ func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, 
 	}
 	if len(out) > 0 && kind != kindAgent {
 		lower := asciiLower(frag.Text)
-		if !containsAny(lower, fileAnchors) || docDiscussion.MatchString(lower) {
+		if !containsAny(lower, fileAnchors) {
 			return nil, nil
 		}
+		out = dropNearDiscussion(out, frag, lower)
 	}
 	return out, nil
+}
+
+// discussionReach is how many lines from a mention of prompt injection a
+// matching sentence is taken as part of that discussion. A mention must not
+// silence a whole file: an attacker would simply add one.
+const discussionReach = 20
+
+func dropNearDiscussion(out []finding.Finding, frag *detect.Fragment, lower string) []finding.Finding {
+	locs := docDiscussion.FindAllStringIndex(lower, 1000)
+	if len(locs) == 0 {
+		return out
+	}
+	lines := make([]int, 0, len(locs))
+	line, pos := 1, 0
+	for _, l := range locs {
+		line += strings.Count(lower[pos:l[0]], "\n")
+		pos = l[0]
+		lines = append(lines, frag.FileLine(line))
+	}
+	kept := out[:0]
+	for _, f := range out {
+		near := false
+		for _, l := range lines {
+			if f.StartLine >= l-discussionReach && f.StartLine <= l+discussionReach {
+				near = true
+				break
+			}
+		}
+		if !near {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 func (r *rule) gate(text string) bool {
