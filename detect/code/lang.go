@@ -175,7 +175,7 @@ var (
 		format:        regexp.MustCompile(`^String\.(format|join)$|\.(formatted|concat)$`),
 		assigns:       map[string][2]string{"variable_declarator": {"name", "value"}, "assignment_expression": {"left", "right"}},
 		scopes:        newSet("method_declaration", "constructor_declaration", "lambda_expression"),
-		sanitizers:    regexp.MustCompile(`\b(FilenameUtils\.getName|getFileName|Integer\.parseInt|Long\.parseLong|UUID\.fromString|encodeForHTML|HtmlUtils\.htmlEscape|StringEscapeUtils\.escape\w*)\(`),
+		sanitizers:    regexp.MustCompile(`\b(Encode\.for\w+|FilenameUtils\.getName|getFileName|Integer\.parseInt|Long\.parseLong|UUID\.fromString|encodeForHTML|HtmlUtils\.htmlEscape|StringEscapeUtils\.escape\w*)\(`),
 		sourceHints:   []string{".get", "@"},
 		sources:       regexp.MustCompile(`\.(getParameter|getParameterValues|getHeader|getQueryString|getPathInfo|getRequestURI|getCookies|getInputStream|getReader)\(`),
 		taintedParams: regexp.MustCompile(`@(RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam|PathParam|FormParam)\b`),
