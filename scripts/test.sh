@@ -7,6 +7,10 @@ TAGS=gore2regex
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
+# act runs action.yml in the Action's end-to-end tests (self-hosted mode, no Docker).
+export PATH="$(go env GOPATH)/bin:$PATH"
+act --version 2>/dev/null | grep -q "0\.2\.89" || go install github.com/nektos/act@v0.2.89
+
 go vet -tags "$TAGS" ./...
 go tool staticcheck -tags "$TAGS" ./...
 go test -tags "$TAGS" -count=1 -timeout 20m ./...
