@@ -1,20 +1,15 @@
 package scan
 
 import (
-	"bytes"
 	"context"
-	"io/fs"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aiguard/aiguard/config"
 	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/internal/testkit"
 )
 
 // benchCorpus is realistic content for detector throughput: an evenly
@@ -26,35 +21,7 @@ var benchCorpus = sync.OnceValues(func() ([]*detect.Fragment, error) {
 	if mb, err := strconv.Atoi(os.Getenv("AIGUARD_BENCH_MB")); err == nil && mb > 0 {
 		limit = mb << 20
 	}
-	root, err := goSrc()
-	if err != nil {
-		return nil, err
-	}
-	var paths []string
-	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err == nil && e.Type().IsRegular() {
-			paths = append(paths, p)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(paths)
-	var frags []*detect.Fragment
-	total := 0
-	// Taking every 7th file samples every part of the tree, not only the
-	// alphabetically first packages.
-	for i := 0; i < len(paths) && total < limit; i += 7 {
-		data, err := os.ReadFile(paths[i])
-		if err != nil || len(data) == 0 || len(data) > 200<<10 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
-			continue
-		}
-		rel, _ := filepath.Rel(root, paths[i])
-		frags = append(frags, detect.NewTreeFragment(filepath.ToSlash(rel), string(data)))
-		total += len(data)
-	}
-	return frags, nil
+	return testkit.GoTree(7, limit)
 })
 
 // BenchmarkDetectors reports each detector's throughput (MB/s) on one core
@@ -92,7 +59,3 @@ func BenchmarkDetectors(b *testing.B) {
 }
 
 // goSrc is the Go toolchain's source tree.
-func goSrc() (string, error) {
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	return filepath.Join(strings.TrimSpace(string(out)), "src"), err
-}

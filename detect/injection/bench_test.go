@@ -1,19 +1,16 @@
 package injection
 
 import (
-	"bytes"
 	"context"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aiguard/aiguard/config"
 	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/internal/testkit"
 )
 
 // TestOwnSourcesQuiet scans this package's real files: a detector full of
@@ -73,44 +70,8 @@ func BenchmarkCode(b *testing.B)      { benchDetect(b, "store/store.go", benchTe
 func BenchmarkProse(b *testing.B)     { benchDetect(b, "docs/guide.md", benchText(proseUnit, 1<<20)) }
 func BenchmarkAgentFile(b *testing.B) { benchDetect(b, "AGENTS.md", benchText(proseUnit, 64<<10)) }
 
-// goTree is realistic mixed content (Go, assembly, C, HTML, JSON, scripts,
-// docs, test data): an evenly spread, deterministic sample of the text files
-// in the Go toolchain's source tree, the corpus the scan benchmarks use.
-var goTree = sync.OnceValues(func() ([]*detect.Fragment, error) {
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return nil, err
-	}
-	return sampleTree(filepath.Join(strings.TrimSpace(string(out)), "src"), 7, 4<<20)
-})
-
-// sampleTree reads every step-th regular text file under root (at most 200
-// kB each) until limit bytes.
-func sampleTree(root string, step, limit int) ([]*detect.Fragment, error) {
-	var paths []string
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err == nil && e.Type().IsRegular() {
-			paths = append(paths, p)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(paths)
-	var frags []*detect.Fragment
-	total := 0
-	for i := 0; i < len(paths) && total < limit; i += step {
-		data, err := os.ReadFile(paths[i])
-		if err != nil || len(data) == 0 || len(data) > 200<<10 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
-			continue
-		}
-		rel, _ := filepath.Rel(root, paths[i])
-		frags = append(frags, detect.NewTreeFragment(filepath.ToSlash(rel), string(data)))
-		total += len(data)
-	}
-	return frags, nil
-}
+// goTree is the sample of the Go source tree the scan benchmarks use.
+var goTree = sync.OnceValues(func() ([]*detect.Fragment, error) { return testkit.GoTree(7, 4<<20) })
 
 func BenchmarkGoTree(b *testing.B) {
 	frags, err := goTree()
