@@ -39,34 +39,42 @@ var metadataKeys = setOf("classification", "securityclassification", "protective
 // material; CONFIDENTIAL is treated as OFFICIAL-SENSITIVE because the word is
 // also the usual commercial banner, unless it carries a national caveat
 // (UK CONFIDENTIAL, ... EYES ONLY), which only government material does.
+// markingPrefixes maps marking words to levels, longest first so that
+// "TOP SECRET" and "OFFICIAL SENSITIVE" win over their shorter prefixes.
+// Legacy RESTRICTED, PROTECT and CONFIDENTIAL read as OFFICIAL-SENSITIVE.
+var markingPrefixes = []struct {
+	word  string
+	level marking
+}{
+	{"TOP SECRET", markSecret},
+	{"SECRET", markSecret},
+	{"OFFICIAL SENSITIVE", markOfficialSensitive},
+	{"OFFICIAL", markOfficial},
+	{"RESTRICTED", markOfficialSensitive},
+	{"PROTECT", markOfficialSensitive},
+	{"CONFIDENTIAL", markOfficialSensitive},
+}
+
 func levelOf(s string) marking {
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '-' || r == '–' || r == '—' || r == ':' || r == '/' || r == ',' || r == '[' || r == ']' || r == '(' || r == ')'
 	}), " ")
 	caveat := strings.Contains(s, "EYES ONLY") || strings.HasPrefix(s, "UK ")
 	s = strings.TrimPrefix(s, "UK ")
-	var level marking
-	var rest string
-	switch {
-	case hasWordPrefix(s, "TOP SECRET"):
-		level, rest = markSecret, s[len("TOP SECRET"):]
-	case hasWordPrefix(s, "SECRET"):
-		level, rest = markSecret, s[len("SECRET"):]
-	case hasWordPrefix(s, "OFFICIAL SENSITIVE"):
-		level, rest = markOfficialSensitive, s[len("OFFICIAL SENSITIVE"):]
-	case hasWordPrefix(s, "OFFICIAL"):
-		level, rest = markOfficial, s[len("OFFICIAL"):]
-	case hasWordPrefix(s, "RESTRICTED"):
-		level, rest = markOfficialSensitive, s[len("RESTRICTED"):]
-	case hasWordPrefix(s, "PROTECT"):
-		level, rest = markOfficialSensitive, s[len("PROTECT"):]
-	case hasWordPrefix(s, "CONFIDENTIAL"):
-		level, rest = markOfficialSensitive, s[len("CONFIDENTIAL"):]
-		if caveat {
-			level = markSecret
+	level, rest := noMarking, ""
+	for _, p := range markingPrefixes {
+		if hasWordPrefix(s, p.word) {
+			level, rest = p.level, s[len(p.word):]
+			break
 		}
-	default:
+	}
+	if level == noMarking {
 		return noMarking
+	}
+	// CONFIDENTIAL is also a commercial word; only a UK caveat makes it the
+	// legacy national marking, now SECRET.
+	if caveat && strings.HasPrefix(s, "CONFIDENTIAL") {
+		level = markSecret
 	}
 	for _, w := range strings.Fields(rest) {
 		if !markingTail[w] {
