@@ -209,7 +209,13 @@ func Redact(value string) string {
 	if len(r) < 8 {
 		show = 0
 	}
-	return fmt.Sprintf("%s****(%d chars)", string(r[:show]), len(r))
+	out := fmt.Sprintf("%s****(%d chars)", string(r[:show]), len(r))
+	if len(r) >= 8 && strings.Contains(out, value) {
+		// Only a value that itself reads like this form can hide in it;
+		// a second form sharing no eight characters with the first cannot.
+		return fmt.Sprintf("[redacted, %d chars]", len(r))
+	}
+	return out
 }
 
 // Location formats path:line for messages.
