@@ -28,11 +28,13 @@ type Options struct {
 
 // Detector finds credentials.
 type Detector struct {
-	// gl runs the rules the window can narrow to the lines their matches
-	// can touch, whole the others over the full text. Without a window, gl
-	// runs every rule over the full text.
-	gl     *gldetect.Detector
+	// all runs every rule over the full text, decoding as the gitleaks CLI
+	// does: for texts the window cannot narrow, or every text without one.
+	all *gldetect.Detector
+	// Over text with nothing to decode, whole runs the rules the window
+	// cannot narrow and single[i] the window's rule i alone.
 	whole  *gldetect.Detector
+	single []*gldetect.Detector
 	window *window
 	ignore map[string]bool
 }
@@ -46,13 +48,22 @@ func New(opts Options) (*Detector, error) {
 		return nil, err
 	}
 	d := &Detector{window: newWindow(cfg), ignore: map[string]bool{}}
+	// The gitleaks CLI decodes base64, hex and percent-encoding up to this
+	// depth by default; match it so encoded secrets are found as it finds them.
+	d.all = newGitleaks(subset(cfg, func(glconfig.Rule) bool { return true }), 5)
 	if w := d.window; w != nil {
-		d.gl = newGitleaks(cfg, func(id string) bool { return !w.isWhole(id) })
 		if w.anyWhole {
-			d.whole = newGitleaks(cfg, w.isWhole)
+			d.whole = newGitleaks(subset(cfg, func(r glconfig.Rule) bool { return w.isWhole(r.RuleID) }), 0)
 		}
-	} else {
-		d.gl = newGitleaks(cfg, func(string) bool { return true })
+		for _, rw := range w.rules {
+			one := subset(cfg, func(r glconfig.Rule) bool { return r.RuleID == rw.id })
+			// The window has decided the rule runs: gitleaks need not look
+			// for its keywords again in text that may not hold them.
+			r := one.Rules[rw.id]
+			r.Keywords = nil
+			one.Rules[rw.id], one.Keywords = r, nil
+			d.single = append(d.single, newGitleaks(one, 0))
+		}
 	}
 	if opts.GitleaksIgnore != "" {
 		if err := d.loadIgnore(opts.GitleaksIgnore); err != nil {
@@ -62,15 +73,14 @@ func New(opts Options) (*Detector, error) {
 	return d, nil
 }
 
-// newGitleaks returns a gitleaks detector for the rules of cfg that keep
-// says to.
-func newGitleaks(cfg glconfig.Config, keep func(id string) bool) *gldetect.Detector {
+// subset returns cfg with only the rules keep says to.
+func subset(cfg glconfig.Config, keep func(glconfig.Rule) bool) glconfig.Config {
 	sub := cfg
 	sub.Rules = map[string]glconfig.Rule{}
 	sub.Keywords = map[string]struct{}{}
 	sub.OrderedRules = nil
 	for id, r := range cfg.Rules {
-		if !keep(id) {
+		if !keep(r) {
 			continue
 		}
 		sub.Rules[id] = r
@@ -80,10 +90,12 @@ func newGitleaks(cfg glconfig.Config, keep func(id string) bool) *gldetect.Detec
 		}
 	}
 	sort.Strings(sub.OrderedRules)
-	gl := gldetect.NewDetector(sub)
-	// The gitleaks CLI decodes base64, hex and percent-encoding up to this
-	// depth by default; match it so encoded secrets are found as it finds them.
-	gl.MaxDecodeDepth = 5
+	return sub
+}
+
+func newGitleaks(cfg glconfig.Config, decodeDepth int) *gldetect.Detector {
+	gl := gldetect.NewDetector(cfg)
+	gl.MaxDecodeDepth = decodeDepth
 	return gl
 }
 
@@ -121,17 +133,8 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	// escaped and unescaped texts) match it, keep the most specific rule.
 	at := map[string]int{}
 	for _, text := range variants(frag) {
-		narrow, whole := text, false
-		if d.window != nil {
-			narrow, whole = d.window.plan(text)
-		}
-		glf.Raw = narrow
-		found := d.gl.DetectContext(ctx, glf)
-		if whole && d.whole != nil {
-			glf.Raw = text
-			found = preferSpecific(append(found, d.whole.DetectContext(ctx, glf)...))
-		}
-		for _, g := range found {
+		glf.Raw = text
+		for _, g := range d.gitleaks(ctx, glf) {
 			f, ok := d.convert(frag, g)
 			if !ok {
 				continue
@@ -150,9 +153,35 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	return out, ctx.Err()
 }
 
+// gitleaks runs the rules over glf as the gitleaks CLI would, each over only
+// the text the window says it needs.
+//
+//lint:ignore SA1019 DetectContext in gitleaks v8 takes only this type.
+func (d *Detector) gitleaks(ctx context.Context, glf gldetect.Fragment) []report.Finding {
+	if d.window == nil {
+		return d.all.DetectContext(ctx, glf)
+	}
+	n := d.window.narrow(glf.Raw)
+	if n.full {
+		return d.all.DetectContext(ctx, glf)
+	}
+	var found []report.Finding
+	if n.whole {
+		found = d.whole.DetectContext(ctx, glf)
+	}
+	for _, rt := range n.rules {
+		glf.Raw = rt.text
+		for _, g := range d.single[rt.rule].DetectContext(ctx, glf) {
+			g.StartLine, g.EndLine = rt.fullLine(g.StartLine), rt.fullLine(g.EndLine)
+			found = append(found, g)
+		}
+	}
+	return preferSpecific(found)
+}
+
 // preferSpecific drops a generic rule's finding when another rule's finding
 // on the same line holds its secret, as gitleaks does within one detector:
-// the rules here ran in two.
+// the rules here ran in several.
 func preferSpecific(gs []report.Finding) []report.Finding {
 	out := gs[:0:0]
 	for _, g := range gs {

@@ -1,9 +1,11 @@
 package secrets
 
 import (
+	"cmp"
 	"encoding/base64"
 	"regexp/syntax"
 	"slices"
+	"sort"
 	"strings"
 
 	glconfig "github.com/zricethezav/gitleaks/v8/config"
@@ -14,12 +16,12 @@ import (
 // the whole fragment, and its regexes are most of a scan's time. Most of
 // that is wasted: a match of a rule must contain one of a few literals (or
 // a long token, for the few rules without one) and can reach only a few
-// lines from it. A window empties every line no match of a rule that could
-// run can touch (keeping its newline, so lines and columns stay where they
-// were) before gitleaks sees the text. The findings are the same because
-// every line a match could touch is kept verbatim and each rule that could
-// match keeps a line with one of its keywords; rules that cannot match may
-// lose theirs, which only spares gitleaks running them.
+// lines from it. So each rule gitleaks would run, and that can match at
+// all, reads only the lines its own matches can touch, copied verbatim in
+// order, and findings are mapped back to the lines of the full text. The
+// findings are the same because every match lies within such lines, and
+// lines spliced together cannot make a match that was not there: each
+// still holds its literal within the same reach.
 //
 // A rule's window is the lines its matches can span before and after the
 // line of its literal or token (to the start or end of the text if
@@ -219,16 +221,48 @@ type found struct {
 	wide bool
 }
 
-// plan returns the text to give gitleaks (text with every line no gated
-// rule's match can touch emptied, or text itself when that saves little or
-// cannot be shown safe) and whether any whole-text rule is on.
-func (w *window) plan(text string) (string, bool) {
-	f := w.scan(text)
-	if f.wide {
-		// Mostly non-ASCII text: every rule reads all of it.
-		return text, w.anyWhole
+// ruleText is the text one rule reads: the lines its matches can touch, in
+// order, and where each run of them starts in the full text.
+type ruleText struct {
+	rule int32
+	text string
+	// chunks maps the text's lines back: chunk i starts at line at of text
+	// and line from of the full text (both 0-based).
+	chunks []chunk
+}
+
+type chunk struct{ at, from int }
+
+// fullLine maps a 0-based line of rt.text to its line in the full text.
+func (rt *ruleText) fullLine(line int) int {
+	i := sort.Search(len(rt.chunks), func(i int) bool { return rt.chunks[i].at > line }) - 1
+	if i < 0 {
+		return line
 	}
-	lines := f.lines
+	return rt.chunks[i].from + line - rt.chunks[i].at
+}
+
+// narrowing is what the window decides for one text.
+type narrowing struct {
+	// full: every rule reads the whole text, as in gitleaks (decoding may
+	// put a literal anywhere, or the text is mostly outside ASCII).
+	full bool
+	// whole: a rule that cannot be windowed is on, and reads the whole text.
+	whole bool
+	// rules are the windowed rules that can match, each with its own text.
+	rules []ruleText
+}
+
+// lineSpan is a run of lines [from, to] a rule's matches can touch.
+type lineSpan struct{ rule, from, to int32 }
+
+// narrow decides what each rule gitleaks would run over text must read.
+func (w *window) narrow(text string) narrowing {
+	f := w.scan(text)
+	if f.wide || f.encoded(text) {
+		return narrowing{full: true}
+	}
+	lines := int32(f.lines)
 	gated := make([]bool, len(w.rules))
 	for _, r := range w.always {
 		gated[r] = true
@@ -240,101 +274,89 @@ func (w *window) plan(text string) (string, bool) {
 			}
 		}
 	}
-	whole := false
-	for i, on := range gated {
-		whole = whole || on && w.rules[i].whole
+	var n narrowing
+	var spans []lineSpan
+	add := func(ri int32, line int32) {
+		r := &w.rules[ri]
+		from, to := line-int32(min(r.before, int(line))), min(line+int32(min(r.after, int(lines))), lines-1)
+		spans = append(spans, lineSpan{ri, from, to})
 	}
-	if whole {
-		return text, true
-	}
-	// edge[i] counts windows opening at line i minus those closing before it.
-	edge := make([]int32, lines+1)
-	mark := func(r *ruleWindow, line int) {
-		from, to := line-r.before, line+r.after
-		if r.before >= unbounded {
-			from = 0
-		}
-		if r.after >= unbounded {
-			to = lines
-		}
-		from, to = max(from, 0), min(to, lines-1)
-		edge[from]++
-		edge[to+1]--
-	}
-	lineOnly := &ruleWindow{}
-	// first[word] is 1 + the first line holding word.
-	first := make([]int32, len(w.words))
-	matchable := make([]bool, len(w.rules))
-	for _, h := range f.words {
-		if h.line < 0 {
-			// A line outside ASCII: always kept.
-			mark(lineOnly, int(-h.line-1))
+	for ri, on := range gated {
+		if !on {
 			continue
 		}
-		if first[h.word] == 0 || h.line < first[h.word]-1 {
-			first[h.word] = h.line + 1
+		switch r := &w.rules[ri]; {
+		case r.whole:
+			n.whole = true
+		case r.pathOnly:
+			// It reads no text, but gitleaks runs it only when gated.
+			n.rules = append(n.rules, ruleText{rule: int32(ri)})
+		}
+	}
+	for _, h := range f.words {
+		if h.line < 0 {
+			continue
 		}
 		for _, ri := range w.literalOf[h.word] {
 			if gated[ri] {
-				matchable[ri] = true
-				mark(&w.rules[ri], int(h.line))
+				add(ri, h.line)
 			}
 		}
 	}
 	for _, h := range f.runs {
 		for ri := range w.rules {
 			if r := &w.rules[ri]; gated[ri] && r.run > 0 && int(h.word) >= r.run {
-				matchable[ri] = true
-				mark(r, int(h.line))
+				add(int32(ri), h.line)
 			}
 		}
 	}
-	for ri, r := range w.rules {
-		if !matchable[ri] && !(r.pathOnly && gated[ri]) {
-			// Without its literal or run the rule cannot match: gitleaks
-			// may as well not run it, which leaving its keywords out ensures.
-			continue
-		}
-		for _, k := range r.keywords {
-			if first[k] > 0 {
-				// A line with one of its keywords keeps gitleaks running it.
-				mark(lineOnly, int(first[k]-1))
-				break
-			}
-		}
+	if len(spans) == 0 {
+		return n
 	}
-	keep := make([]bool, lines)
-	kept, open := 0, int32(0)
-	for i := range keep {
-		open += edge[i]
-		if open > 0 {
-			keep[i] = true
-			kept++
-		}
-	}
-	if kept*4 > lines*3 || f.encoded(text) {
-		// Little to gain, or decoded values could put a literal anywhere.
-		return text, false
-	}
+	slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.from, b.from)) })
+	starts := lineStarts(text, f.lines)
 	var b strings.Builder
-	b.Grow(len(text) / 2)
-	n := 0
-	for start := 0; start <= len(text); n++ {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
-		}
-		if keep[n] {
-			b.WriteString(text[start:end])
-		}
-		if end < len(text) {
+	for i := 0; i < len(spans); {
+		rt := ruleText{rule: spans[i].rule}
+		b.Reset()
+		line := 0
+		if spans[i].from > 0 {
+			// A text starting mid-file must not let "^" or "\A" match there.
 			b.WriteByte('\n')
+			line = 1
 		}
-		start = end + 1
+		for i < len(spans) && spans[i].rule == rt.rule {
+			cur := spans[i]
+			for i++; i < len(spans) && spans[i].rule == rt.rule && spans[i].from <= cur.to+1; i++ {
+				cur.to = max(cur.to, spans[i].to)
+			}
+			rt.chunks = append(rt.chunks, chunk{at: line, from: int(cur.from)})
+			end := len(text)
+			if cur.to+1 < lines {
+				// With the newline ending the span's last line, so that "$"
+				// cannot match where the full text goes on.
+				end = int(starts[cur.to+1])
+			}
+			b.WriteString(text[starts[cur.from]:end])
+			line += int(cur.to-cur.from) + 1
+		}
+		rt.text = b.String()
+		n.rules = append(n.rules, rt)
 	}
-	return b.String(), false
+	return n
+}
+
+// lineStarts returns the offset of each of text's lines.
+func lineStarts(text string, lines int) []int32 {
+	starts := make([]int32, 0, lines)
+	for at := 0; ; {
+		starts = append(starts, int32(at))
+		i := strings.IndexByte(text[at:], '\n')
+		if i < 0 {
+			return starts
+		}
+		at += i + 1
+	}
 }
 
 // encoded reports whether gitleaks' decoder (codec v8.30.1) finds something

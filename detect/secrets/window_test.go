@@ -21,7 +21,7 @@ func unwindowed(t *testing.T) *Detector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Detector{gl: newGitleaks(cfg, func(string) bool { return true }), ignore: map[string]bool{}}
+	return &Detector{all: newGitleaks(cfg, 5), ignore: map[string]bool{}}
 }
 
 func findingKeys(fs []finding.Finding) []string {
@@ -84,7 +84,7 @@ func TestWindowKeepsFindings(t *testing.T) {
 			b.WriteString("\n" + code[r.Intn(len(code))])
 		}
 		frag := detect.NewTreeFragment(fmt.Sprintf("src/f%d.go", i), b.String())
-		if n, _ := d.window.plan(frag.Text); n != frag.Text {
+		if !d.window.narrow(frag.Text).full {
 			narrowed++
 		}
 		got, err := d.Detect(ctx, frag)
