@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -336,6 +337,32 @@ var dramaPrefixes = []string{
 // person might own: geographic and mobile, never drama ranges or the
 // non-geographic business ranges (03, 05, 08, 09).
 func ukPhone(raw string) bool {
+	return ukPersonalLead(raw) && libUKPhone(raw)
+}
+
+// ukPersonalLead is a necessary condition for libUKPhone that costs a few
+// byte compares where libphonenumber runs regular expressions, and most
+// digit runs that reach the phone check (hex dumps "00 3f 01 ...", byte
+// tables) fail it. Parse strips at most an international prefix (00), the
+// country code (44) and the trunk prefix (0), in that order, the last one
+// twice when the country code came without a plus ("44 0 07..."); after
+// them a geographic or mobile number starts with 1, 2 or 7.
+func ukPersonalLead(raw string) bool {
+	var buf [8]byte
+	d := buf[:0]
+	for i := 0; i < len(raw) && len(d) < len(buf); i++ {
+		if isDigit(raw[i]) {
+			d = append(d, raw[i])
+		}
+	}
+	d = bytes.TrimPrefix(d, []byte("00"))
+	d = bytes.TrimPrefix(d, []byte("44"))
+	d = bytes.TrimPrefix(d, []byte("0"))
+	d = bytes.TrimPrefix(d, []byte("0"))
+	return len(d) > 0 && (d[0] == '1' || d[0] == '2' || d[0] == '7')
+}
+
+func libUKPhone(raw string) bool {
 	num, err := phonenumbers.Parse(raw, "GB")
 	if err != nil || !phonenumbers.IsValidNumber(num) {
 		return false

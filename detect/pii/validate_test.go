@@ -195,6 +195,54 @@ func TestUKPhone(t *testing.T) {
 	}
 }
 
+// TestUKPersonalLead checks that the cheap pre-filter never rejects a
+// number libphonenumber accepts, over the prefixes Parse strips and the
+// layouts free text and keyed values use.
+func TestUKPersonalLead(t *testing.T) {
+	r := newRand(20)
+	prefixes := []string{"", "0", "00", "000", "+", "+44", "+44 ", "+44 (0)", "+440", "44", "440", "44 0", "0044", "0044 0",
+		"00440", "4400", "44 00", "+4400", "0044 00", "000", "(0", "+(44)", "+4", "0 44", "+1", "001", "+353", "0033"}
+	seps := []string{"", " ", "-", "  "}
+	accepted, filtered := 0, 0
+	for range 20000 {
+		// Nine to eleven digits after the prefix, as UK numbers have.
+		n := prefixes[r.IntN(len(prefixes))]
+		for j, d := range randDigits(r, 9+r.IntN(3)) {
+			if j > 0 && r.IntN(4) == 0 {
+				n += seps[r.IntN(len(seps))]
+			}
+			n += string(d)
+		}
+		lib := libUKPhone(n)
+		if lib {
+			accepted++
+		}
+		if !ukPersonalLead(n) {
+			filtered++
+			if lib {
+				t.Fatalf("pre-filter rejects a number libphonenumber accepts (layout %q)", layout(n))
+			}
+		}
+	}
+	// Both sides must have been exercised for the check to mean anything.
+	if accepted < 200 || filtered < 5000 {
+		t.Errorf("weak sample: %d accepted, %d filtered", accepted, filtered)
+	}
+}
+
+// layout hides the digits of a test number, keeping its prefix.
+func layout(n string) string {
+	b := []byte(n)
+	for i, seen := 0, 0; i < len(b); i++ {
+		if isDigit(b[i]) {
+			if seen++; seen > 5 {
+				b[i] = '9'
+			}
+		}
+	}
+	return string(b)
+}
+
 func TestBirthDate(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, s := range []string{"14/03/1985", "1985-03-14", "01.12.1950", "3/4/2001"} {
