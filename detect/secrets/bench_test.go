@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/detect"
+	"github.com/aiguard/aiguard/internal/testkit"
 )
 
 // BenchmarkDetect scans mostly clean code (the common case in history scans)
@@ -33,6 +34,27 @@ func BenchmarkDetect(b *testing.B) {
 			if _, err := d.Detect(context.Background(), f); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkNarrow measures the window's pass over every text, which reads
+// every byte of a scan, on a sample of the Go tree's sources.
+func BenchmarkNarrow(b *testing.B) {
+	frags, err := testkit.GoTree(7, 4<<20)
+	if err != nil {
+		b.Skip(err)
+	}
+	w := defaultDetector(b).window
+	var size int64
+	for _, f := range frags {
+		size += int64(len(f.Text))
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for range b.N {
+		for _, f := range frags {
+			w.narrow(f.Text)
 		}
 	}
 }

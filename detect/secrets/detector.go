@@ -48,9 +48,7 @@ func New(opts Options) (*Detector, error) {
 		return nil, err
 	}
 	d := &Detector{window: newWindow(cfg), ignore: map[string]bool{}}
-	// The gitleaks CLI decodes base64, hex and percent-encoding up to this
-	// depth by default; match it so encoded secrets are found as it finds them.
-	d.all = newGitleaks(subset(cfg, func(glconfig.Rule) bool { return true }), 5)
+	d.all = newGitleaks(subset(cfg, func(glconfig.Rule) bool { return true }), decodeDepth)
 	if w := d.window; w != nil {
 		if w.anyWhole {
 			d.whole = newGitleaks(subset(cfg, func(r glconfig.Rule) bool { return w.isWhole(r.RuleID) }), 0)
@@ -93,9 +91,14 @@ func subset(cfg glconfig.Config, keep func(glconfig.Rule) bool) glconfig.Config 
 	return sub
 }
 
-func newGitleaks(cfg glconfig.Config, decodeDepth int) *gldetect.Detector {
+// decodeDepth is how many times the gitleaks CLI decodes base64, hex and
+// percent-encoding by default; match it so encoded secrets are found as it
+// finds them.
+const decodeDepth = 5
+
+func newGitleaks(cfg glconfig.Config, depth int) *gldetect.Detector {
 	gl := gldetect.NewDetector(cfg)
-	gl.MaxDecodeDepth = decodeDepth
+	gl.MaxDecodeDepth = depth
 	return gl
 }
 
@@ -162,7 +165,11 @@ func (d *Detector) gitleaks(ctx context.Context, glf gldetect.Fragment) []report
 		return d.all.DetectContext(ctx, glf)
 	}
 	n := d.window.narrow(glf.Raw)
-	if n.full {
+	switch {
+	case n.full:
+		return d.all.DetectContext(ctx, glf)
+	case n.decode != "":
+		glf.Raw = n.decode
 		return d.all.DetectContext(ctx, glf)
 	}
 	var found []report.Finding

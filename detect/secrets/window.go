@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	glconfig "github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect/codec"
 )
@@ -68,6 +69,8 @@ type window struct {
 	lists          [][]int32
 	// keywordOf and literalOf list the rules using each word as such.
 	keywordOf, literalOf [][]int32
+	// trie finds words in folded text; its pattern i is word i.
+	trie *ahocorasick.Trie
 	// always lists the rules gitleaks runs whatever the text holds.
 	always []int32
 	// minRun is the shortest run any rule needs (0: none does).
@@ -141,6 +144,7 @@ func newWindow(cfg glconfig.Config) *window {
 			w.literalOf[l] = append(w.literalOf[l], int32(i))
 		}
 	}
+	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.words).Build()
 	add := func(bits *[1024]uint64, index *[65536]uint16, key uint16, word int) {
 		bits[key>>6] |= 1 << (key & 63)
 		if index[key] == 0 {
@@ -204,7 +208,7 @@ type hit struct{ word, line int32 }
 // found is what one pass over a text gives the window.
 type found struct {
 	lines int
-	// words found; lines with bytes outside ASCII come as line -(n+1).
+	// words found: once a line where it occurs, or more on lines outside ASCII.
 	words []hit
 	// runs: the longest run of base64 characters (as word) on each line
 	// that has one of at least minRun.
@@ -212,10 +216,11 @@ type found struct {
 	// tokens are runs of 16 base64 characters or more with one of those
 	// gitleaks' base64 decoder insists on (digits, + / - _), with up to two
 	// '=' after: each is one match of its base64 pattern.
-	tokens [][2]int
-	// odd lists the starts of lines holding a percent escape or 32 hex
-	// digits, which its other patterns match; escape is a Unicode escape.
-	odd    []int
+	tokens []b64Token
+	// odd lists the lines holding a percent escape, 32 hex digits or a \u
+	// escape, which its other patterns match (start is the line's offset);
+	// escape is a U+ code point, which its pattern matches across lines.
+	odd    []hit
 	escape bool
 	// wide: too many lines outside ASCII to fold.
 	wide bool
@@ -244,9 +249,13 @@ func (rt *ruleText) fullLine(line int) int {
 
 // narrowing is what the window decides for one text.
 type narrowing struct {
-	// full: every rule reads the whole text, as in gitleaks (decoding may
-	// put a literal anywhere, or the text is mostly outside ASCII).
+	// full: every rule reads the whole text, as in gitleaks.
 	full bool
+	// decode, when gitleaks would decode something in the text, is the
+	// text every rule reads instead: the text with every line emptied (but
+	// its newline, so lines stay where they are) that no match of a rule
+	// that could run can touch, before or after decoding.
+	decode string
 	// whole: a rule that cannot be windowed is on, and reads the whole text.
 	whole bool
 	// rules are the windowed rules that can match, each with its own text.
@@ -259,28 +268,24 @@ type lineSpan struct{ rule, from, to int32 }
 // narrow decides what each rule gitleaks would run over text must read.
 func (w *window) narrow(text string) narrowing {
 	f := w.scan(text)
-	if f.wide || f.encoded(text) {
+	if f.wide {
+		// Mostly outside ASCII: too costly to fold line by line.
 		return narrowing{full: true}
 	}
-	lines := int32(f.lines)
-	gated := make([]bool, len(w.rules))
-	for _, r := range w.always {
-		gated[r] = true
+	encoded, all := f.encodedLines(text)
+	if all {
+		return narrowing{full: true}
 	}
-	for _, h := range f.words {
-		if h.line >= 0 {
-			for _, r := range w.keywordOf[h.word] {
-				gated[r] = true
-			}
+	gated := w.gate(f, make([]bool, len(w.rules)))
+	var starts []int32
+	if len(encoded) > 0 {
+		starts = lineStarts(text, f.lines)
+		if narrow, ok := w.decodeText(text, f, starts, gated, encoded); ok {
+			return narrowing{decode: narrow}
 		}
+		return narrowing{full: true}
 	}
 	var n narrowing
-	var spans []lineSpan
-	add := func(ri int32, line int32) {
-		r := &w.rules[ri]
-		from, to := line-int32(min(r.before, int(line))), min(line+int32(min(r.after, int(lines))), lines-1)
-		spans = append(spans, lineSpan{ri, from, to})
-	}
 	for ri, on := range gated {
 		if !on {
 			continue
@@ -293,28 +298,13 @@ func (w *window) narrow(text string) narrowing {
 			n.rules = append(n.rules, ruleText{rule: int32(ri)})
 		}
 	}
-	for _, h := range f.words {
-		if h.line < 0 {
-			continue
-		}
-		for _, ri := range w.literalOf[h.word] {
-			if gated[ri] {
-				add(ri, h.line)
-			}
-		}
-	}
-	for _, h := range f.runs {
-		for ri := range w.rules {
-			if r := &w.rules[ri]; gated[ri] && r.run > 0 && int(h.word) >= r.run {
-				add(int32(ri), h.line)
-			}
-		}
-	}
+	spans := w.spans(f, gated)
 	if len(spans) == 0 {
 		return n
 	}
-	slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.from, b.from)) })
-	starts := lineStarts(text, f.lines)
+	if starts == nil {
+		starts = lineStarts(text, f.lines)
+	}
 	var b strings.Builder
 	for i := 0; i < len(spans); {
 		rt := ruleText{rule: spans[i].rule}
@@ -332,7 +322,7 @@ func (w *window) narrow(text string) narrowing {
 			}
 			rt.chunks = append(rt.chunks, chunk{at: line, from: int(cur.from)})
 			end := len(text)
-			if cur.to+1 < lines {
+			if int(cur.to)+1 < f.lines {
 				// With the newline ending the span's last line, so that "$"
 				// cannot match where the full text goes on.
 				end = int(starts[cur.to+1])
@@ -344,6 +334,151 @@ func (w *window) narrow(text string) narrowing {
 		n.rules = append(n.rules, rt)
 	}
 	return n
+}
+
+// gate marks in gated the rules gitleaks runs over a text with f's words.
+func (w *window) gate(f *found, gated []bool) []bool {
+	for _, r := range w.always {
+		gated[r] = true
+	}
+	for _, h := range f.words {
+		for _, r := range w.keywordOf[h.word] {
+			gated[r] = true
+		}
+	}
+	return gated
+}
+
+// spans returns, sorted by rule and line, the lines each gated rule's
+// matches can touch: around its literals and its runs.
+func (w *window) spans(f *found, gated []bool) []lineSpan {
+	var spans []lineSpan
+	add := func(ri int32, line int32) {
+		r := &w.rules[ri]
+		from, to := line-int32(min(r.before, int(line))), min(line+int32(min(r.after, f.lines)), int32(f.lines)-1)
+		spans = append(spans, lineSpan{ri, from, to})
+	}
+	for _, h := range f.words {
+		for _, ri := range w.literalOf[h.word] {
+			if gated[ri] {
+				add(ri, h.line)
+			}
+		}
+	}
+	for _, h := range f.runs {
+		for ri := range w.rules {
+			if r := &w.rules[ri]; gated[ri] && r.run > 0 && int(h.word) >= r.run {
+				add(int32(ri), h.line)
+			}
+		}
+	}
+	slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.from, b.from)) })
+	return spans
+}
+
+// decodeText narrows a text in which gitleaks' decoder finds something on
+// the encoded lines. In its passes over decoded text gitleaks reports only
+// matches that overlap a decoded value. Such a match holds a literal of its
+// rule either in the text, and lies in that literal's window, or on the
+// encoded line, and lies in the window it would have there; every other
+// match, before or after decoding, holds a literal in the text. Rules are those gated by the text or by a decoded
+// value. Each rule gated by the text keeps a line with its keyword, one
+// decoding leaves alone where it can, so that gitleaks runs it in every
+// pass as it would over the whole text. ok is false when that saves little.
+func (w *window) decodeText(text string, f *found, starts []int32, gated []bool, encoded []int32) (string, bool) {
+	decodedGated := w.gateDecoded(text, starts, encoded, slices.Clone(gated))
+	before, after := 0, 0
+	for ri, on := range decodedGated {
+		if on {
+			if w.rules[ri].whole {
+				return "", false
+			}
+			before, after = max(before, w.rules[ri].before), max(after, w.rules[ri].after)
+		}
+	}
+	keep := make([]bool, f.lines)
+	mark := func(from, to int) {
+		for l := max(from, 0); l <= min(to, f.lines-1); l++ {
+			keep[l] = true
+		}
+	}
+	for _, s := range w.spans(f, decodedGated) {
+		mark(int(s.from), int(s.to))
+	}
+	isEncoded := make(map[int32]bool, len(encoded))
+	for _, l := range encoded {
+		isEncoded[l] = true
+		mark(int(l)-before, int(l)+after)
+	}
+	// first[word] is 1 + the first line holding word that decoding leaves
+	// alone, or else 1 + any line holding it.
+	first := make([]int32, len(w.words))
+	for _, h := range f.words {
+		if first[h.word] == 0 || isEncoded[first[h.word]-1] && !isEncoded[h.line] {
+			first[h.word] = h.line + 1
+		}
+	}
+	for ri, on := range gated {
+		if !on {
+			continue
+		}
+		for _, k := range w.rules[ri].keywords {
+			if first[k] > 0 {
+				keep[first[k]-1] = true
+				break
+			}
+		}
+	}
+	kept := 0
+	for _, k := range keep {
+		if k {
+			kept++
+		}
+	}
+	if kept*4 > f.lines*3 {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(text) / 2)
+	for l, k := range keep {
+		end := len(text)
+		if l+1 < f.lines {
+			end = int(starts[l+1]) - 1
+		}
+		if k {
+			b.WriteString(text[starts[l]:end])
+		}
+		if end < len(text) {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String(), true
+}
+
+// gateDecoded adds to gated the rules a keyword in a value gitleaks decodes
+// on the encoded lines turns on (it decodes up to decodeDepth times),
+// looking for keywords in the decoded text as gitleaks does.
+func (w *window) gateDecoded(text string, starts []int32, encoded []int32, gated []bool) []bool {
+	var b strings.Builder
+	for _, l := range encoded {
+		b.WriteString(lineAt(text, int(starts[l])))
+		b.WriteByte('\n')
+	}
+	raw := b.String()
+	dec := codec.NewDecoder()
+	var segs []*codec.EncodedSegment
+	for range decodeDepth {
+		if raw, segs = dec.Decode(raw, segs); len(segs) == 0 {
+			break
+		}
+		// gitleaks looks for keywords in the lower-cased text.
+		for _, m := range w.trie.MatchString(strings.ToLower(raw)) {
+			for _, r := range w.keywordOf[m.Pattern()] {
+				gated[r] = true
+			}
+		}
+	}
+	return gated
 }
 
 // lineStarts returns the offset of each of text's lines.
@@ -359,41 +494,67 @@ func lineStarts(text string, lines int) []int32 {
 	}
 }
 
-// encoded reports whether gitleaks' decoder (codec v8.30.1) finds something
-// to decode in text. Its percent, hex and base64 patterns do not cross
-// lines. Where neither of the first two can match, its base64 pattern
-// matches whole tokens, which hold a segment when they decode to printable
-// text as the decoder decodes them; lines where they can go through the
-// decoder itself. Its Unicode escape pattern can cross lines, so text with
-// such an escape goes through the decoder whole.
-func (f *found) encoded(text string) bool {
+// b64Token is a token on a line, text[start:end].
+type b64Token struct {
+	start, end int
+	line       int32
+}
+
+// encodedLines returns the lines where gitleaks' decoder (codec v8.30.1)
+// finds something to decode in text, or all when it cannot say line by
+// line. Its percent, hex and base64 patterns do not cross lines. Where
+// neither of the first two can match, its base64 pattern matches whole
+// tokens, which hold a segment when they decode to printable text as the
+// decoder decodes them; lines where they can go through the decoder itself.
+// Its pattern for U+ code points can cross lines, so text with one goes
+// through the decoder whole.
+func (f *found) encodedLines(text string) (lines []int32, all bool) {
 	if f.escape {
 		_, segs := codec.NewDecoder().Decode(text, nil)
-		return len(segs) > 0
+		return nil, len(segs) > 0
 	}
 	var buf []byte
+	odd := 0
 	for _, t := range f.tokens {
+		for odd < len(f.odd) && f.odd[odd].line < t.line {
+			odd++
+		}
+		if odd < len(f.odd) && f.odd[odd].line == t.line {
+			// The decoder might match this token otherwise: it reads the line.
+			continue
+		}
 		var ok bool
-		if buf, ok = printableBase64(text[t[0]:t[1]], buf); ok {
-			// On an odd line the decoder might match this token otherwise:
-			// then the answer errs on the safe side (whole text).
-			return true
+		if buf, ok = printableBase64(text[t.start:t.end], buf); ok && (len(lines) == 0 || lines[len(lines)-1] != t.line) {
+			lines = append(lines, t.line)
 		}
 	}
 	if len(f.odd) == 0 {
-		return false
+		return lines, false
 	}
 	var some strings.Builder
-	for _, start := range f.odd {
-		line := text[start:]
-		if e := strings.IndexByte(line, '\n'); e >= 0 {
-			line = line[:e]
-		}
-		some.WriteString(line)
+	for _, o := range f.odd {
+		some.WriteString(lineAt(text, int(o.word)))
 		some.WriteByte('\n')
 	}
-	_, segs := codec.NewDecoder().Decode(some.String(), nil)
-	return len(segs) > 0
+	if _, segs := codec.NewDecoder().Decode(some.String(), nil); len(segs) == 0 {
+		return lines, false
+	}
+	for _, o := range f.odd {
+		if _, segs := codec.NewDecoder().Decode(lineAt(text, int(o.word)), nil); len(segs) > 0 {
+			lines = append(lines, o.line)
+		}
+	}
+	slices.Sort(lines)
+	return lines, false
+}
+
+// lineAt returns the line of text starting at start, without its newline.
+func lineAt(text string, start int) string {
+	line := text[start:]
+	if e := strings.IndexByte(line, '\n'); e >= 0 {
+		line = line[:e]
+	}
+	return line
 }
 
 // printableBase64 reports whether the decoder's base64 decoding of s gives
@@ -419,11 +580,13 @@ func printable(b []byte) bool {
 	return true
 }
 
-// Character classes of the decoder's patterns.
+// Character classes of the decoder's patterns, and the bytes scan looks at
+// one by one.
 const (
 	base64Char   = 1 << iota // [\w/+-]
 	likelyBase64             // what its base64 decoder insists on: [0-9+/_-]
 	hexDigit                 // [0-9A-Fa-f]
+	special                  // newline, outside ASCII, % \\ +
 )
 
 var byteClass = func() (t [256]byte) {
@@ -438,101 +601,47 @@ var byteClass = func() (t [256]byte) {
 		case c == '_', c == '/', c == '+', c == '-':
 			t[c] = base64Char | likelyBase64
 		}
+		if c == '\n' || c >= 0x80 || c == '%' || c == '\\' || c == '+' {
+			t[c] |= special
+		}
 	}
 	return t
 }()
 
-// verify records the words of lists[list-1] found at text[at:] on line.
-func (w *window) verify(text string, at int, list uint16, line int32, last []int32, hits *[]hit) {
+// verify records the words of lists[list-1] text starts with, on line.
+func (w *window) verify(text string, list uint16, line int32, last []int32, hits *[]hit) {
 	for _, id := range w.lists[list-1] {
-		if last[id] != line+1 && hasFold(text[at:], w.words[id]) {
+		if last[id] != line+1 && hasFold(text, w.words[id]) {
 			last[id] = line + 1
 			*hits = append(*hits, hit{id, line})
 		}
 	}
 }
 
-// scan makes one pass over text for everything plan needs.
+// scan makes one pass over text for everything narrow needs. It reads
+// every byte of a scan, so it goes line by line with few variables (kept in
+// registers), keeps runs and counts with masks rather than branches that
+// depend on the text, and lets bytes that need a closer look share one
+// rarely taken branch.
 func (w *window) scan(text string) *found {
 	f := &found{}
 	last := make([]int32, len(w.words)) // 1 + the line of the last hit
 	var wide []hit                      // (line start, line) of non-ASCII lines
-	line, start := int32(0), 0
-	quad := uint32(0)
-	run, runAt, hex := 0, 0, 0
-	likely, odd := false, false
-	endRun := func(i int) {
-		if run >= 16 && likely {
-			end := i
-			for end < len(text) && end < i+2 && text[end] == '=' {
-				end++
-			}
-			f.tokens = append(f.tokens, [2]int{runAt, end})
+	line := int32(0)
+	for start := 0; ; line++ {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
 		}
-		if w.minRun > 0 && run >= w.minRun {
-			if n := len(f.runs); n > 0 && f.runs[n-1].line == line {
-				f.runs[n-1].word = max(f.runs[n-1].word, int32(run))
-			} else {
-				f.runs = append(f.runs, hit{int32(run), line})
-			}
+		if w.scanLine(f, text[start:end], start, line, last) {
+			wide = append(wide, hit{word: int32(start), line: line})
 		}
-		run, likely, hex = 0, false, 0
-	}
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if cls := byteClass[c]; cls&base64Char != 0 {
-			if run == 0 {
-				runAt = i
-			}
-			run++
-			likely = likely || cls&likelyBase64 != 0
-			if cls&hexDigit != 0 {
-				hex++
-				odd = odd || hex >= 32
-			} else {
-				hex = 0
-			}
-			if (c == 'u' || c == 'U') && i > 0 && text[i-1] == '\\' || c == '+' && i > 0 && text[i-1] == 'U' {
-				f.escape = true
-			}
-		} else if run > 0 {
-			endRun(i)
+		if end == len(text) {
+			break
 		}
-		switch {
-		case c == '\n':
-			if odd {
-				f.odd = append(f.odd, start)
-			}
-			odd = false
-			line++
-			start = i + 1
-			continue
-		case c >= 0x80:
-			if len(wide) == 0 || wide[len(wide)-1].line != line {
-				wide = append(wide, hit{word: int32(start), line: line})
-			}
-			continue
-		case c == '%' && i+2 < len(text) && byteClass[text[i+1]]&hexDigit != 0 && byteClass[text[i+2]]&hexDigit != 0:
-			odd = true
-		}
-		// quad holds the folded bytes i-3..i; its low half the last two.
-		quad = quad<<8 | uint32(folded[c])
-		if i >= 3 {
-			if k := quadKey(quad); w.bits4[k>>6]&(1<<(k&63)) != 0 {
-				w.verify(text, i-3, w.index4[k], line, last, &f.words)
-			}
-		}
-		if i >= 1 {
-			if k := uint16(quad); w.bits2[k>>6]&(1<<(k&63)) != 0 {
-				w.verify(text, i-1, w.index2[k], line, last, &f.words)
-			}
-		}
-	}
-	if run > 0 {
-		endRun(len(text))
-	}
-	if odd {
-		f.odd = append(f.odd, start)
+		start = end + 1
 	}
 	f.lines = int(line) + 1
 	if len(wide)*8 > f.lines {
@@ -543,19 +652,120 @@ func (w *window) scan(text string) *found {
 		// Unicode case folding can turn these lines' characters into
 		// keywords (gitleaks lower-cases the text) or literals (regexes
 		// ignoring case), so search them folded both ways.
-		s := text[l.word:]
-		if e := strings.IndexByte(s, '\n'); e >= 0 {
-			s = s[:e]
-		}
-		f1, f2 := strings.ToLower(s), strings.ToLower(strings.ToUpper(s))
-		for id, word := range w.words {
-			if strings.Contains(f1, word) || strings.Contains(f2, word) {
-				f.words = append(f.words, hit{int32(id), l.line})
+		s := lineAt(text, int(l.word))
+		for _, folded := range []string{strings.ToLower(s), strings.ToLower(strings.ToUpper(s))} {
+			for _, m := range w.trie.MatchString(folded) {
+				f.words = append(f.words, hit{int32(m.Pattern()), l.line})
 			}
 		}
-		f.words = append(f.words, hit{0, -l.line - 1})
 	}
 	return f
+}
+
+// lineScan is the scanner's state within a line: the run of base64
+// characters up to a byte, the classes in it and the run of hex digits;
+// quad holds the last four bytes folded, its low half the last two.
+type lineScan struct {
+	run, classes, hex int
+	quad              uint32
+}
+
+// advance returns s having taken in byte c, of class cls.
+func (s lineScan) advance(c byte, cls int) lineScan {
+	in := -(cls & base64Char) // all ones within a run, else zero
+	return lineScan{
+		run:     (s.run + 1) & in,
+		classes: (s.classes | cls) & in,
+		hex:     (s.hex + 1) & -(cls >> 2 & 1),
+		quad:    s.quad<<8 | uint32(folded[c]),
+	}
+}
+
+// skip advances s over text from i up to the first byte that needs more
+// than advance, and returns its index (len(text) when none does). Most
+// bytes need nothing more, so this loop calls nothing and branches on
+// nothing the text decides often, which keeps it in registers.
+func (w *window) skip(text string, i int, s lineScan, shortest int) (int, lineScan) {
+	for ; i < len(text); i++ {
+		c := text[i]
+		cls := int(byteClass[c])
+		q := s.quad<<8 | uint32(folded[c])
+		k4, k2 := quadKey(q), uint16(q)
+		if w.bits4[k4>>6]&(1<<(k4&63))|w.bits2[k2>>6]&(1<<(k2&63)) != 0 || cls&special != 0 ||
+			s.run >= shortest && cls&base64Char == 0 || s.hex >= 31 && cls&hexDigit != 0 {
+			return i, s
+		}
+		s = s.advance(c, cls)
+	}
+	return i, s
+}
+
+// scanLine scans one line, which starts at offset start of the text, and
+// reports whether it holds bytes outside ASCII.
+func (w *window) scanLine(f *found, text string, start int, line int32, last []int32) (nonASCII bool) {
+	// Runs shorter than this matter neither as tokens nor to any rule.
+	shortest := 16
+	if w.minRun > 0 {
+		shortest = min(shortest, w.minRun)
+	}
+	var s lineScan
+	odd := false
+	for i := 0; ; i++ {
+		if i, s = w.skip(text, i, s, shortest); i == len(text) {
+			break
+		}
+		c := text[i]
+		cls := int(byteClass[c])
+		if s.run >= shortest && cls&base64Char == 0 {
+			f.endRun(text, start, i, s.run, s.classes, line, w.minRun)
+		}
+		s = s.advance(c, cls)
+		odd = odd || s.hex >= 32
+		switch {
+		case c >= 0x80:
+			nonASCII = true
+		case c == '%':
+			odd = odd || i+2 < len(text) && byteClass[text[i+1]]&hexDigit != 0 && byteClass[text[i+2]]&hexDigit != 0
+		case c == '\\':
+			// A \u escape, which its decoder matches within the line.
+			odd = odd || i+1 < len(text) && (text[i+1] == 'u' || text[i+1] == 'U')
+		case c == '+':
+			f.escape = f.escape || i > 0 && text[i-1] == 'U'
+		}
+		if k := quadKey(s.quad); w.bits4[k>>6]&(1<<(k&63)) != 0 && i >= 3 {
+			w.verify(text[i-3:], w.index4[k], line, last, &f.words)
+		}
+		if k := uint16(s.quad); w.bits2[k>>6]&(1<<(k&63)) != 0 && i >= 1 {
+			w.verify(text[i-1:], w.index2[k], line, last, &f.words)
+		}
+	}
+	if s.run >= shortest {
+		f.endRun(text, start, len(text), s.run, s.classes, line, w.minRun)
+	}
+	if odd {
+		f.odd = append(f.odd, hit{int32(start), line})
+	}
+	return nonASCII
+}
+
+// endRun records a run of base64 characters ending at line[i], where line
+// starts at offset start of the text: as a token and as the line's longest
+// run (when minRun > 0).
+func (f *found) endRun(text string, start, i, run, classes int, line int32, minRun int) {
+	if run >= 16 && classes&likelyBase64 != 0 {
+		end := i
+		for end < len(text) && end < i+2 && text[end] == '=' {
+			end++
+		}
+		f.tokens = append(f.tokens, b64Token{start + i - run, start + end, line})
+	}
+	if minRun > 0 && run >= minRun {
+		if n := len(f.runs); n > 0 && f.runs[n-1].line == line {
+			f.runs[n-1].word = max(f.runs[n-1].word, int32(run))
+		} else {
+			f.runs = append(f.runs, hit{int32(run), line})
+		}
+	}
 }
 
 // hasFold reports whether s starts with word (lower-case ASCII), ignoring
@@ -862,8 +1072,7 @@ func analyseRun(pattern string) (run, nl int, ok bool) {
 		return 0, 0, false
 	}
 	t := tokenRun(re)
-	nl = info(re).nl
-	return t.run, nl, t.run >= minTokenRun
+	return t.run, info(re).nl, t.run >= minTokenRun
 }
 
 // token summarises a regex for analyseRun: only says every string it
