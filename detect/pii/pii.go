@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiguard/aiguard/config"
@@ -59,7 +60,9 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	}
 	s := &scanner{lines: strings.Split(frag.Text, "\n"), now: d.now(), code: mode == modeCode,
 		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)], data: dataExts[ext]}
-	s.nhsFile = strings.Contains(frag.Text, "NHS") || strings.Contains(frag.Text, "nhs")
+	// Only a number that passes the NHS check asks, so most texts are never
+	// searched.
+	s.nhsFile = sync.OnceValue(func() bool { return strings.Contains(frag.Text, "NHS") || strings.Contains(frag.Text, "nhs") })
 	s.dobFile = strings.Contains(frag.Text, "birth") || strings.Contains(frag.Text, "Birth") || strings.Contains(frag.Text, "dob") ||
 		strings.Contains(frag.Text, "DOB") || strings.Contains(frag.Text, "Dob") || strings.Contains(frag.Text, "born")
 	s.setupCSV(frag, ext)

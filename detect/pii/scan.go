@@ -40,7 +40,8 @@ type scanner struct {
 	// csvHeaderLine is the index of the header in lines, or -1.
 	csvHeaderLine int
 	inSQL         bool
-	nhsFile       bool
+	// nhsFile reports whether the text mentions the NHS.
+	nhsFile func() bool
 	// code is set for source files, where a bare address in a string or
 	// comment is usually an author, a protocol name or a test value.
 	code bool
@@ -114,6 +115,17 @@ func (s *scanner) freeWordDate(i int, line string) {
 func candidate(line string) bool {
 	digits, dots := 0, 0
 	for i := 0; i < len(line); i++ {
+		if digits == 0 {
+			// Outside a run of digits only a digit or an '@' matters;
+			// skipping to one with a table lookup is most of the work
+			// on lines of code and prose.
+			for i < len(line) && !digitOrAt[line[i]] {
+				i++
+			}
+			if i == len(line) {
+				return false
+			}
+		}
 		c := line[i]
 		switch {
 		case isDigit(c):
@@ -136,6 +148,8 @@ func candidate(line string) bool {
 	}
 	return false
 }
+
+var digitOrAt = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true, '@': true}
 
 // sqlState follows INSERT statements so that tuple values can be mapped to
 // their column names; it reports whether line is part of one.
@@ -462,7 +476,7 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 	}
 	intl := raw[0] == '+' || strings.HasPrefix(d, "0044") && len(d) >= 13
 	switch {
-	case n == 10 && validNHS(d) && !containsAny(around(s.lower(i), col), chiWords) && (s.context(i, col, kNHS) || s.nhsFile && (len(seps) == 0 || len(seps) == 2 && groupSizes(raw, 3, 3, 4))):
+	case n == 10 && validNHS(d) && !containsAny(around(s.lower(i), col), chiWords) && (s.context(i, col, kNHS) || s.nhsFile() && (len(seps) == 0 || len(seps) == 2 && groupSizes(raw, 3, 3, 4))):
 		return add(kNHS, true, confOf(s.context(i, col, kNHS)))
 	case n == 10 && validUTR(d) && s.context(i, col, kUTR):
 		return add(kUTR, true, finding.High)

@@ -344,22 +344,43 @@ func ukPhone(raw string) bool {
 // byte compares where libphonenumber runs regular expressions, and most
 // digit runs that reach the phone check (hex dumps "00 3f 01 ...", byte
 // tables) fail it. Parse strips at most an international prefix (00), the
-// country code (44) and the trunk prefix (0), in that order, the last one
-// twice when the country code came without a plus ("44 0 07..."); after
-// them a geographic or mobile number starts with 1, 2 or 7.
+// country code (44) and a trunk prefix, in that order, the last one twice
+// when the country code came without a plus ("44 0 07..."). What is left of
+// a geographic number has 9 or 10 digits and starts with 1, or has 10 and
+// starts with 2; a mobile number has 10 and starts with 7.
 func ukPersonalLead(raw string) bool {
-	var buf [8]byte
-	d := buf[:0]
-	for i := 0; i < len(raw) && len(d) < len(buf); i++ {
+	var buf [16]byte
+	lead, n := buf[:0], 0
+	for i := 0; i < len(raw); i++ {
 		if isDigit(raw[i]) {
-			d = append(d, raw[i])
+			if len(lead) < len(buf) {
+				lead = append(lead, raw[i])
+			}
+			n++
 		}
 	}
-	d = bytes.TrimPrefix(d, []byte("00"))
-	d = bytes.TrimPrefix(d, []byte("44"))
-	d = bytes.TrimPrefix(d, []byte("0"))
-	d = bytes.TrimPrefix(d, []byte("0"))
-	return len(d) > 0 && (d[0] == '1' || d[0] == '2' || d[0] == '7')
+	nsn := bytes.TrimPrefix(lead, []byte("00"))
+	nsn = bytes.TrimPrefix(nsn, []byte("44"))
+	nsn = trimTrunk(trimTrunk(nsn))
+	if len(nsn) == 0 {
+		return false
+	}
+	switch n -= len(lead) - len(nsn); nsn[0] {
+	case '1':
+		return n == 9 || n == 10
+	case '2', '7':
+		return n == 10
+	}
+	return false
+}
+
+// trimTrunk removes a UK trunk prefix as libphonenumber reads it: 0, or
+// 18002 0 dialled before a number to reach it through Relay UK.
+func trimTrunk(d []byte) []byte {
+	if rest, ok := bytes.CutPrefix(d, []byte("180020")); ok {
+		return rest
+	}
+	return bytes.TrimPrefix(d, []byte("0"))
 }
 
 func libUKPhone(raw string) bool {

@@ -201,15 +201,20 @@ func TestUKPhone(t *testing.T) {
 func TestUKPersonalLead(t *testing.T) {
 	r := newRand(20)
 	prefixes := []string{"", "0", "00", "000", "+", "+44", "+44 ", "+44 (0)", "+440", "44", "440", "44 0", "0044", "0044 0",
-		"00440", "4400", "44 00", "+4400", "0044 00", "000", "(0", "+(44)", "+4", "0 44", "+1", "001", "+353", "0033"}
+		"00440", "4400", "44 00", "+4400", "0044 00", "(0", "+(44)", "+4", "0 44", "+1", "001", "+353", "0033", "18002 0", "+44 18002 0",
+		"44 0 180020", "44 180020 0", "0044 180020", "0 180020"}
 	seps := []string{"", " ", "-", "  "}
 	accepted, filtered := 0, 0
-	for range 20000 {
-		// Nine to eleven digits after the prefix, as UK numbers have.
+	for range 10000 {
+		// Around the 9 to 11 digits UK numbers have after the prefix, half
+		// of them starting as geographic and mobile numbers do.
 		n := prefixes[r.IntN(len(prefixes))]
-		for j, d := range randDigits(r, 9+r.IntN(3)) {
+		for j, d := range randDigits(r, 7+r.IntN(7)) {
 			if j > 0 && r.IntN(4) == 0 {
 				n += seps[r.IntN(len(seps))]
+			}
+			if j == 0 && r.IntN(2) == 0 {
+				d = rune("127"[r.IntN(3)])
 			}
 			n += string(d)
 		}
@@ -225,8 +230,16 @@ func TestUKPersonalLead(t *testing.T) {
 		}
 	}
 	// Both sides must have been exercised for the check to mean anything.
-	if accepted < 200 || filtered < 5000 {
+	if accepted < 100 || filtered < 5000 {
 		t.Errorf("weak sample: %d accepted, %d filtered", accepted, filtered)
+	}
+	// Random digits seldom fall in the few ranges of nine-digit numbers
+	// (01204 6x xxx and the like).
+	for _, p := range []string{"0", "+44 ", "0044 ", "44 0", "18002 0"} {
+		n := p + "12046" + string(rune('1'+r.IntN(4))) + randDigits(r, 3)
+		if !libUKPhone(n) || !ukPersonalLead(n) {
+			t.Errorf("nine-digit number (layout %q): libphonenumber %v, pre-filter %v", layout(n), libUKPhone(n), ukPersonalLead(n))
+		}
 	}
 }
 
