@@ -379,21 +379,40 @@ func (w *window) spans(f *found, gated []bool) []lineSpan {
 // decodeText narrows a text in which gitleaks' decoder finds something on
 // the encoded lines. In its passes over decoded text gitleaks reports only
 // matches that overlap a decoded value. Such a match holds a literal of its
-// rule either in the text, and lies in that literal's window, or on the
-// encoded line, and lies in the window it would have there; every other
-// match, before or after decoding, holds a literal in the text. Rules are those gated by the text or by a decoded
+// rule either in the text, and lies in that literal's window, or in a
+// decoded value (partly, at least), and lies in the window it would have
+// on the encoded line; every other match, before or after decoding, holds
+// a literal in the text. Rules are those gated by the text or by a decoded
 // value. Each rule gated by the text keeps a line with its keyword, one
 // decoding leaves alone where it can, so that gitleaks runs it in every
 // pass as it would over the whole text. ok is false when that saves little.
 func (w *window) decodeText(text string, f *found, starts []int32, gated []bool, encoded []int32) (string, bool) {
-	decodedGated := w.gateDecoded(text, starts, encoded, slices.Clone(gated))
+	words := w.decodedWords(text, starts, encoded)
+	decodedGated := slices.Clone(gated)
+	for _, id := range words {
+		for _, r := range w.keywordOf[id] {
+			decodedGated[r] = true
+		}
+	}
+	// Rules that can hold a literal or a run in a decoded value reach this
+	// far around an encoded line.
+	inValue := make([]bool, len(w.rules))
+	for _, id := range words {
+		for _, r := range w.literalOf[id] {
+			inValue[r] = true
+		}
+	}
 	before, after := 0, 0
 	for ri, on := range decodedGated {
-		if on {
-			if w.rules[ri].whole {
-				return "", false
-			}
-			before, after = max(before, w.rules[ri].before), max(after, w.rules[ri].after)
+		r := &w.rules[ri]
+		if !on {
+			continue
+		}
+		if r.whole {
+			return "", false
+		}
+		if inValue[ri] || r.run > 0 {
+			before, after = max(before, r.before), max(after, r.after)
 		}
 	}
 	keep := make([]bool, f.lines)
@@ -455,10 +474,10 @@ func (w *window) decodeText(text string, f *found, starts []int32, gated []bool,
 	return b.String(), true
 }
 
-// gateDecoded adds to gated the rules a keyword in a value gitleaks decodes
-// on the encoded lines turns on (it decodes up to decodeDepth times),
-// looking for keywords in the decoded text as gitleaks does.
-func (w *window) gateDecoded(text string, starts []int32, encoded []int32, gated []bool) []bool {
+// decodedWords returns the words in the values gitleaks decodes on the
+// encoded lines (it decodes up to decodeDepth times), folded both ways as
+// scan folds lines outside ASCII.
+func (w *window) decodedWords(text string, starts []int32, encoded []int32) []int32 {
 	var b strings.Builder
 	for _, l := range encoded {
 		b.WriteString(lineAt(text, int(starts[l])))
@@ -467,18 +486,18 @@ func (w *window) gateDecoded(text string, starts []int32, encoded []int32, gated
 	raw := b.String()
 	dec := codec.NewDecoder()
 	var segs []*codec.EncodedSegment
+	var words []int32
 	for range decodeDepth {
 		if raw, segs = dec.Decode(raw, segs); len(segs) == 0 {
 			break
 		}
-		// gitleaks looks for keywords in the lower-cased text.
-		for _, m := range w.trie.MatchString(strings.ToLower(raw)) {
-			for _, r := range w.keywordOf[m.Pattern()] {
-				gated[r] = true
+		for _, folded := range []string{strings.ToLower(raw), strings.ToLower(strings.ToUpper(raw))} {
+			for _, m := range w.trie.MatchString(folded) {
+				words = append(words, int32(m.Pattern()))
 			}
 		}
 	}
-	return gated
+	return words
 }
 
 // lineStarts returns the offset of each of text's lines.

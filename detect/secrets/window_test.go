@@ -72,6 +72,18 @@ func TestWindowKeepsFindings(t *testing.T) {
 		// A key name and its value on different lines.
 		"password:\n\n  \""+g.password()+"\"",
 	)
+	// Texts gitleaks decodes: each is narrowed around its encoded lines.
+	decoded := len(texts)
+	texts = append(texts,
+		// Encoded twice, with the rule's keyword only in the decoded value.
+		"blob = \""+b64(b64("token: ghp_"+g.s(alnum, 36)))+"\"",
+		// Hex, next to a plain keyword elsewhere that gates the same rule.
+		"// github token rotation\n"+strings.Repeat("x := 1\n", 40)+"t = \""+fmt.Sprintf("%x", "ghp_"+g.s(alnum, 36))+"\"",
+		// Percent-encoding in a URL, and a \\u escape on another line.
+		"url = \"https://api.example.com/?token=%67%68%70%5f"+g.s(alnum, 36)+"\"\nname = \"caf\\u00e9\"",
+		// A value that decodes to several lines.
+		"data = \""+b64("user = admin\npassword = \""+g.password()+"\"\nport = 5432")+"\"",
+	)
 	narrowed := 0
 	ctx := context.Background()
 	for i, text := range texts {
@@ -84,8 +96,12 @@ func TestWindowKeepsFindings(t *testing.T) {
 			b.WriteString("\n" + code[r.Intn(len(code))])
 		}
 		frag := detect.NewTreeFragment(fmt.Sprintf("src/f%d.go", i), b.String())
-		if !d.window.narrow(frag.Text).full {
+		n := d.window.narrow(frag.Text)
+		if !n.full {
 			narrowed++
+		}
+		if i >= decoded && n.decode == "" {
+			t.Errorf("text %d: not narrowed around its encoded lines (full %v)", i-decoded, n.full)
 		}
 		got, err := d.Detect(ctx, frag)
 		if err != nil {
@@ -94,6 +110,9 @@ func TestWindowKeepsFindings(t *testing.T) {
 		want, err := full.Detect(ctx, frag)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i >= decoded && len(want) == 0 {
+			t.Errorf("text %d: nothing found to compare", i)
 		}
 		if g, w := findingKeys(got), findingKeys(want); !slices.Equal(g, w) {
 			t.Errorf("text %d: with the window %q, without %q", i, g, w)
