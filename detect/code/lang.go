@@ -57,6 +57,8 @@ type language struct {
 	// input (Spring's @RequestParam and friends).
 	taintedParams *regexp.Regexp
 
+	inputCheck
+
 	assignOnce sync.Once
 	assignQ    *sitter.Query
 	assignErr  error

@@ -185,6 +185,15 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 		end = uint(wx.offset(added[last] - w.from + w.prefixLines + 2))
 	}
 	g := s.lang.grammar
+	c := s.d.combined[g]
+	cq, err := c.get()
+	if err != nil {
+		return true, err
+	}
+	open := s.openPatterns(c, cq, ms, src, file)
+	if open == nil {
+		return true, nil
+	}
 	p := s.d.parser(g)
 	defer s.d.release(g, p)
 	tree := p.Parse(src, nil)
@@ -199,15 +208,6 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 		cursor.SetByteRange(start, end)
 	}
 	ev.root = root
-	c := s.d.combined[g]
-	cq, err := c.get()
-	if err != nil {
-		return true, err
-	}
-	wanted := make(map[*matcher]bool, len(ms))
-	for _, m := range ms {
-		wanted[m] = true
-	}
 	type hit struct {
 		m               *matcher
 		start, end, col int
@@ -216,7 +216,7 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 	matches := cursor.Matches(cq.q, root, src)
 	for qm := matches.Next(); qm != nil; qm = matches.Next() {
 		m := c.owner[qm.PatternIndex]
-		if !wanted[m] || !cq.satisfied(ev, qm) {
+		if !open[qm.PatternIndex] || !cq.satisfied(ev, qm) {
 			continue
 		}
 		node := cq.reported(qm)
@@ -240,6 +240,26 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 		s.report(h.m, h.start, h.end, h.col, x.line(h.start))
 	}
 	return true, nil
+}
+
+// openPatterns returns which patterns of the combined query to run over a
+// window: those of ms whose needs src meets. It returns nil when none is.
+func (s *scan) openPatterns(c *combinedQuery, cq *compiledQuery, ms []*matcher, src, file []byte) []bool {
+	wanted := make(map[*matcher]bool, len(ms))
+	for _, m := range ms {
+		wanted[m] = true
+	}
+	t := &windowText{lang: s.lang, src: src, file: file, fileMatch: s.fileMatch}
+	var open []bool
+	for i, m := range c.owner {
+		if wanted[m] && t.meets(cq.needs[i]) {
+			if open == nil {
+				open = make([]bool, len(c.owner))
+			}
+			open[i] = true
+		}
+	}
+	return open
 }
 
 func anyNeedsTaint(ms []*matcher) bool {

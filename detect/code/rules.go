@@ -105,6 +105,8 @@ type compiledQuery struct {
 	hasSink bool
 	// checks are the custom predicates of each pattern.
 	checks [][]check
+	// needs are the conditions on a window's text of each pattern.
+	needs [][]need
 }
 
 // check is one custom predicate: op applied to a capture, with a regular
@@ -381,6 +383,7 @@ func compileQuery(g *sitter.Language, src string) (*compiledQuery, error) {
 			checks = append(checks, c)
 		}
 		cq.checks = append(cq.checks, checks)
+		cq.needs = append(cq.needs, needsOf(q, i, checks))
 	}
 	return cq, nil
 }
