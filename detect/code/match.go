@@ -171,7 +171,16 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 	if w.from > 1 || w.to < x.count() {
 		ev.outside = func(name string) bool { return x.definedOutside(name, w.from, w.to) }
 	}
-	var start, end uint
+	g := s.lang.grammar
+	c := s.d.combined[g]
+	cq, err := c.get()
+	if err != nil {
+		return true, err
+	}
+	open, start, end := s.openPatterns(c, cq, ms, src, file)
+	if open == nil {
+		return true, nil
+	}
 	if added := s.frag.AddedLines(); len(added) > 0 {
 		// A reportable sink touches an added line, so the query need not
 		// visit code before the first or after the last.
@@ -181,18 +190,8 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 			return true, nil
 		}
 		wx := newLineIndex(w.src)
-		start = uint(wx.offset(added[first] - w.from + w.prefixLines + 1))
-		end = uint(wx.offset(added[last] - w.from + w.prefixLines + 2))
-	}
-	g := s.lang.grammar
-	c := s.d.combined[g]
-	cq, err := c.get()
-	if err != nil {
-		return true, err
-	}
-	open := s.openPatterns(c, cq, ms, src, file)
-	if open == nil {
-		return true, nil
+		start, end = overlapping(start, end, wx.offset(added[first]-w.from+w.prefixLines+1),
+			wx.offset(added[last]-w.from+w.prefixLines+2))
 	}
 	p := s.d.parser(g)
 	defer s.d.release(g, p)
@@ -204,9 +203,7 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 	root := tree.RootNode()
 	cursor := sitter.NewQueryCursor()
 	defer cursor.Close()
-	if end > 0 {
-		cursor.SetByteRange(start, end)
-	}
+	cursor.SetByteRange(uint(start), uint(end))
 	ev.root = root
 	type hit struct {
 		m               *matcher
@@ -243,23 +240,35 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 }
 
 // openPatterns returns which patterns of the combined query to run over a
-// window: those of ms whose needs src meets. It returns nil when none is.
-func (s *scan) openPatterns(c *combinedQuery, cq *compiledQuery, ms []*matcher, src, file []byte) []bool {
+// window, those of ms whose needs src meets, and the bytes of src that
+// their matches overlap. It returns nil when no pattern is open.
+func (s *scan) openPatterns(c *combinedQuery, cq *compiledQuery, ms []*matcher, src, file []byte) (open []bool, from, to int) {
 	wanted := make(map[*matcher]bool, len(ms))
 	for _, m := range ms {
 		wanted[m] = true
 	}
 	t := &windowText{lang: s.lang, src: src, file: file, fileMatch: s.fileMatch}
-	var open []bool
+	from, to = len(src), 0
 	for i, m := range c.owner {
-		if wanted[m] && t.meets(cq.needs[i]) {
-			if open == nil {
-				open = make([]bool, len(c.owner))
-			}
-			open[i] = true
+		if !wanted[m] || !t.meets(cq.needs[i]) {
+			continue
 		}
+		if open == nil {
+			open = make([]bool, len(c.owner))
+		}
+		open[i] = true
+		f, e := t.span(cq.needs[i])
+		from, to = min(from, f), max(to, e)
 	}
-	return open
+	return open, from, to
+}
+
+// overlapping returns a byte range that every node overlapping both
+// [a, b) and [c, d) overlaps: a node overlapping both starts before the
+// earlier end and ends after the later start.
+func overlapping(a, b, c, d int) (int, int) {
+	lo, hi := min(b, d), max(a, c)
+	return min(lo, hi), max(lo, hi) + 1
 }
 
 func anyNeedsTaint(ms []*matcher) bool {

@@ -37,6 +37,9 @@ type need struct {
 	lacks bool
 	// input: the window may read request input (#tainted?).
 	input bool
+	// inCapture: the text asked for is in a capture, so in the node that
+	// matches the pattern.
+	inCapture bool
 }
 
 // needsOf returns the conditions of pattern i of q, whose custom
@@ -55,12 +58,14 @@ func needsOf(q *sitter.Query, i uint, checks []check) []need {
 		}
 		switch p.Type {
 		case sitter.TextPredicateTypeEqString:
-			words = append(words, need{words: []string{p.Value.(string)}})
+			words = append(words, need{words: []string{p.Value.(string)}, inCapture: true})
 		case sitter.TextPredicateTypeAnyString:
-			words = append(words, need{words: p.Value.([]string)})
+			words = append(words, need{words: p.Value.([]string), inCapture: true})
 		case sitter.TextPredicateTypeMatchString:
 			if re := unanchored(p.Value.(*regexp.Regexp)); re != nil {
-				rest = append(rest, reNeed(re))
+				n := reNeed(re)
+				n.inCapture = true
+				rest = append(rest, n)
 			}
 		}
 	}
@@ -260,6 +265,35 @@ func (t *windowText) met(n *need) bool {
 		return t.input > 0
 	}
 	return true
+}
+
+// span returns where in the window a match of a pattern with needs ns can
+// be: a byte range its node overlaps, from the first to the end of the
+// last occurrence of what one of its captures asks for (the narrowest
+// such). It returns the whole window when no need asks for captured text.
+func (t *windowText) span(ns []need) (from, to int) {
+	from, to = 0, len(t.src)
+	for i := range ns {
+		n := &ns[i]
+		words, text := n.words, t.src
+		if n.re != nil && n.lits != nil && t.isASCII() {
+			words, text = n.lits, t.lower
+		}
+		if !n.inCapture || words == nil {
+			continue
+		}
+		f, e := len(text), 0
+		for _, w := range words {
+			if i := bytes.Index(text, []byte(w)); i >= 0 {
+				f = min(f, i)
+				e = max(e, bytes.LastIndex(text, []byte(w))+len(w))
+			}
+		}
+		if f < e && e-f < to-from {
+			from, to = f, e
+		}
+	}
+	return from, to
 }
 
 // mayReadInput reports whether the window holds anything that #tainted?

@@ -138,3 +138,24 @@ func TestLiteralsAreNecessary(t *testing.T) {
 		t.Errorf("only %d matching lines checked", checked)
 	}
 }
+
+func TestOverlapping(t *testing.T) {
+	const n = 7
+	overlaps := func(r0, r1, a, b int) bool { return r1 > a && r0 < b }
+	for a := 0; a < n; a++ {
+		for b := a + 1; b <= n; b++ {
+			for c := 0; c < n; c++ {
+				for d := c + 1; d <= n; d++ {
+					lo, hi := overlapping(a, b, c, d)
+					for r0 := 0; r0 < n; r0++ {
+						for r1 := r0 + 1; r1 <= n; r1++ {
+							if overlaps(r0, r1, a, b) && overlaps(r0, r1, c, d) && !overlaps(r0, r1, lo, hi) {
+								t.Fatalf("[%d,%d) overlaps [%d,%d) and [%d,%d) but not [%d,%d)", r0, r1, a, b, c, d, lo, hi)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
