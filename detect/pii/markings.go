@@ -23,7 +23,13 @@ var markingInfo = [...]struct{ class, rule, title string }{
 
 // markingWords are the upper-case words whose presence makes a fragment
 // worth the line-by-line marking check.
-var markingWords = []string{"OFFICIAL", "SECRET", "RESTRICTED", "CONFIDENTIAL", "PROTECT", "EYES ONLY", "MSIP_Label", "Classification", "Sensitive", "Top Secret"}
+var markingWords = wordSet{
+	newWordGroup('F', "OFFICIAL", "CONFIDENTIAL"),
+	newWordGroup('C', "SECRET", "RESTRICTED", "PROTECT", "Classification"),
+	newWordGroup('S', "Sensitive", "Top Secret"),
+	newWordGroup('Y', "EYES ONLY"),
+	newWordGroup('M', "MSIP_Label"),
+}
 
 // metadataKeys name the document properties that carry a marking
 // (front matter, Office custom properties, sensitivity labels).
@@ -125,14 +131,7 @@ var configExts = setOf(".yml", ".yaml", ".json", ".env", ".ini", ".toml", ".prop
 // fileLine maps a text line to its file line; whole says whether text is the
 // complete file, without which only a header can be recognised in code.
 func findMarkings(text string, mode fileMode, fileLine func(int) int, whole bool) (marking, int) {
-	found := false
-	for _, w := range markingWords {
-		if strings.Contains(text, w) {
-			found = true
-			break
-		}
-	}
-	if !found {
+	if !markingWords.in(text) {
 		return noMarking, 0
 	}
 	best, bestLine := noMarking, 0

@@ -63,8 +63,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	// Only a number that passes the NHS check asks, so most texts are never
 	// searched.
 	s.nhsFile = sync.OnceValue(func() bool { return strings.Contains(frag.Text, "NHS") || strings.Contains(frag.Text, "nhs") })
-	s.dobFile = strings.Contains(frag.Text, "birth") || strings.Contains(frag.Text, "Birth") || strings.Contains(frag.Text, "dob") ||
-		strings.Contains(frag.Text, "DOB") || strings.Contains(frag.Text, "Dob") || strings.Contains(frag.Text, "born")
+	s.dobFile = dobFileWords.in(frag.Text)
 	s.setupCSV(frag, ext)
 	s.run()
 	if len(s.hits) == 0 {
