@@ -217,13 +217,12 @@ type found struct {
 	// gitleaks' base64 decoder insists on (digits, + / - _), with up to two
 	// '=' after: each is one match of its base64 pattern.
 	tokens []b64Token
-	// odd lists the lines holding a percent escape, 32 hex digits or a \u
-	// escape, which its other patterns match (start is the line's offset);
-	// escape is a U+ code point, which its pattern matches across lines.
+	// odd lists the lines holding a percent escape, 32 hex digits, a \u
+	// escape or a U+ code point, which its other patterns match (start is
+	// the line's offset); escape is a line starting with a U+ code point,
+	// which its pattern can match on from the line before.
 	odd    []hit
 	escape bool
-	// wide: too many lines outside ASCII to fold.
-	wide bool
 }
 
 // ruleText is the text one rule reads: the lines its matches can touch, in
@@ -268,10 +267,6 @@ type lineSpan struct{ rule, from, to int32 }
 // narrow decides what each rule gitleaks would run over text must read.
 func (w *window) narrow(text string) narrowing {
 	f := w.scan(text)
-	if f.wide {
-		// Mostly outside ASCII: too costly to fold line by line.
-		return narrowing{full: true}
-	}
 	encoded, all := f.encodedLines(text)
 	if all {
 		return narrowing{full: true}
@@ -427,7 +422,9 @@ func (w *window) decodeText(text string, f *found, starts []int32, gated []bool,
 	isEncoded := make(map[int32]bool, len(encoded))
 	for _, l := range encoded {
 		isEncoded[l] = true
-		mark(int(l)-before, int(l)+after)
+		// And the line after: a U+ code point ending the line takes its
+		// newline, so the decoder weighs it against the next line's start.
+		mark(int(l)-before, int(l)+max(after, 1))
 	}
 	// first[word] is 1 + the first line holding word that decoding leaves
 	// alone, or else 1 + any line holding it.
@@ -525,8 +522,8 @@ type b64Token struct {
 // neither of the first two can match, its base64 pattern matches whole
 // tokens, which hold a segment when they decode to printable text as the
 // decoder decodes them; lines where they can go through the decoder itself.
-// Its pattern for U+ code points can cross lines, so text with one goes
-// through the decoder whole.
+// Its pattern for U+ code points can go on across lines, so text with a
+// line starting with one goes through the decoder whole.
 func (f *found) encodedLines(text string) (lines []int32, all bool) {
 	if f.escape {
 		_, segs := codec.NewDecoder().Decode(text, nil)
@@ -663,10 +660,6 @@ func (w *window) scan(text string) *found {
 		start = end + 1
 	}
 	f.lines = int(line) + 1
-	if len(wide)*8 > f.lines {
-		f.wide = true
-		return f
-	}
 	for _, l := range wide {
 		// Unicode case folding can turn these lines' characters into
 		// keywords (gitleaks lower-cases the text) or literals (regexes
@@ -748,8 +741,11 @@ func (w *window) scanLine(f *found, text string, start int, line int32, last []i
 		case c == '\\':
 			// A \u escape, which its decoder matches within the line.
 			odd = odd || i+1 < len(text) && (text[i+1] == 'u' || text[i+1] == 'U')
-		case c == '+':
-			f.escape = f.escape || i > 0 && text[i-1] == 'U'
+		case c == '+' && i > 0 && text[i-1] == 'U':
+			// Its decoder matches a U+ code point within the line, unless
+			// it goes on from the end of the line before.
+			odd = true
+			f.escape = f.escape || i == 1
 		}
 		if k := quadKey(s.quad); w.bits4[k>>6]&(1<<(k&63)) != 0 && i >= 3 {
 			w.verify(text[i-3:], w.index4[k], line, last, &f.words)

@@ -72,6 +72,13 @@ func TestWindowKeepsFindings(t *testing.T) {
 		// A key name and its value on different lines.
 		"password:\n\n  \""+g.password()+"\"",
 	)
+	// Mostly outside ASCII, where case folding can make keywords.
+	var wide strings.Builder
+	for range 30 {
+		wide.WriteString("// café crème brûlée, naïve façade, \u212aelvin\n")
+	}
+	wide.WriteString("token = \"ghp_" + g.s(alnum, 36) + "\"\n")
+	texts = append(texts, wide.String())
 	// Texts gitleaks decodes: each is narrowed around its encoded lines.
 	decoded := len(texts)
 	texts = append(texts,
@@ -81,6 +88,8 @@ func TestWindowKeepsFindings(t *testing.T) {
 		"// github token rotation\n"+strings.Repeat("x := 1\n", 40)+"t = \""+fmt.Sprintf("%x", "ghp_"+g.s(alnum, 36))+"\"",
 		// Percent-encoding in a URL, and a \\u escape on another line.
 		"url = \"https://api.example.com/?token=%67%68%70%5f"+g.s(alnum, 36)+"\"\nname = \"caf\\u00e9\"",
+		// Code points (mid-line) spelling a token.
+		"// token: "+codePoints("ghp_"+g.s(alnum, 36)),
 		// A value that decodes to several lines.
 		"data = \""+b64("user = admin\npassword = \""+g.password()+"\"\nport = 5432")+"\"",
 	)
@@ -123,6 +132,15 @@ func TestWindowKeepsFindings(t *testing.T) {
 	}
 }
 
+// codePoints spells s in U+ code points.
+func codePoints(s string) string {
+	var out []string
+	for _, r := range s {
+		out = append(out, fmt.Sprintf("U+%04X", r))
+	}
+	return strings.Join(out, " ")
+}
+
 // TestEncodedAgreesWithDecoder checks the shortcut that decides whether
 // gitleaks would decode anything against its decoder.
 func TestEncodedAgreesWithDecoder(t *testing.T) {
@@ -133,6 +151,7 @@ func TestEncodedAgreesWithDecoder(t *testing.T) {
 		"x := TestSomethingRatherLong_2(a)",
 		"sum = " + g.s(hexset, 64),
 		"sum = " + strings.Repeat("ab", 20),
+		"s := \"" + codePoints("token") + "\"",
 		"url = \"https://example.com/a%20b\"",
 		"fmt.Printf(\"%02x\", b)",
 		"U+0041 U+0042",
