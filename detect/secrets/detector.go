@@ -168,22 +168,30 @@ func (d *Detector) gitleaks(ctx context.Context, glf gldetect.Fragment) []report
 	switch {
 	case n.full:
 		return d.all.DetectContext(ctx, glf)
-	case n.decode != "":
-		glf.Raw = n.decode
-		return d.all.DetectContext(ctx, glf)
+	case n.decode != nil:
+		return n.decode.detect(ctx, d.all, glf)
 	}
 	var found []report.Finding
 	if n.whole {
 		found = d.whole.DetectContext(ctx, glf)
 	}
 	for _, rt := range n.rules {
-		glf.Raw = rt.text
-		for _, g := range d.single[rt.rule].DetectContext(ctx, glf) {
-			g.StartLine, g.EndLine = rt.fullLine(g.StartLine), rt.fullLine(g.EndLine)
-			found = append(found, g)
-		}
+		found = append(found, rt.detect(ctx, d.single[rt.rule], glf)...)
 	}
 	return preferSpecific(found)
+}
+
+// detect runs gl over rt's text, with findings on the lines of the full
+// text.
+//
+//lint:ignore SA1019 DetectContext in gitleaks v8 takes only this type.
+func (rt *ruleText) detect(ctx context.Context, gl *gldetect.Detector, glf gldetect.Fragment) []report.Finding {
+	glf.Raw = rt.text
+	found := gl.DetectContext(ctx, glf)
+	for i, g := range found {
+		found[i].StartLine, found[i].EndLine = rt.fullLine(g.StartLine), rt.fullLine(g.EndLine)
+	}
+	return found
 }
 
 // preferSpecific drops a generic rule's finding when another rule's finding

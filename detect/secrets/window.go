@@ -251,10 +251,9 @@ type narrowing struct {
 	// full: every rule reads the whole text, as in gitleaks.
 	full bool
 	// decode, when gitleaks would decode something in the text, is the
-	// text every rule reads instead: the text with every line emptied (but
-	// its newline, so lines stay where they are) that no match of a rule
-	// that could run can touch, before or after decoding.
-	decode string
+	// text every rule reads instead: the lines a match of a rule that could
+	// run can touch, before or after decoding.
+	decode *ruleText
 	// whole: a rule that cannot be windowed is on, and reads the whole text.
 	whole bool
 	// rules are the windowed rules that can match, each with its own text.
@@ -276,7 +275,7 @@ func (w *window) narrow(text string) narrowing {
 	if len(encoded) > 0 {
 		starts = lineStarts(text, f.lines)
 		if narrow, ok := w.decodeText(text, f, starts, gated, encoded); ok {
-			return narrowing{decode: narrow}
+			return narrowing{decode: &narrow}
 		}
 		return narrowing{full: true}
 	}
@@ -300,35 +299,48 @@ func (w *window) narrow(text string) narrowing {
 	if starts == nil {
 		starts = lineStarts(text, f.lines)
 	}
-	var b strings.Builder
 	for i := 0; i < len(spans); {
-		rt := ruleText{rule: spans[i].rule}
-		b.Reset()
-		line := 0
-		if spans[i].from > 0 {
-			// A text starting mid-file must not let "^" or "\A" match there.
-			b.WriteByte('\n')
-			line = 1
+		j := i + 1
+		for j < len(spans) && spans[j].rule == spans[i].rule {
+			j++
 		}
-		for i < len(spans) && spans[i].rule == rt.rule {
-			cur := spans[i]
-			for i++; i < len(spans) && spans[i].rule == rt.rule && spans[i].from <= cur.to+1; i++ {
-				cur.to = max(cur.to, spans[i].to)
-			}
-			rt.chunks = append(rt.chunks, chunk{at: line, from: int(cur.from)})
-			end := len(text)
-			if int(cur.to)+1 < f.lines {
-				// With the newline ending the span's last line, so that "$"
-				// cannot match where the full text goes on.
-				end = int(starts[cur.to+1])
-			}
-			b.WriteString(text[starts[cur.from]:end])
-			line += int(cur.to-cur.from) + 1
-		}
-		rt.text = b.String()
+		rt := splice(text, starts, spans[i:j])
+		rt.rule = spans[i].rule
 		n.rules = append(n.rules, rt)
+		i = j
 	}
 	return n
+}
+
+// splice copies the lines of spans (sorted by their first line) of text,
+// whose lines start at starts, in order, merging spans that overlap or
+// touch.
+func splice(text string, starts []int32, spans []lineSpan) ruleText {
+	var rt ruleText
+	var b strings.Builder
+	line := 0
+	if spans[0].from > 0 {
+		// A text starting mid-file must not let "^" or "\A" match there.
+		b.WriteByte('\n')
+		line = 1
+	}
+	for i := 0; i < len(spans); {
+		cur := spans[i]
+		for i++; i < len(spans) && spans[i].from <= cur.to+1; i++ {
+			cur.to = max(cur.to, spans[i].to)
+		}
+		rt.chunks = append(rt.chunks, chunk{at: line, from: int(cur.from)})
+		end := len(text)
+		if int(cur.to)+1 < len(starts) {
+			// With the newline ending the span's last line, so that "$"
+			// cannot match where the full text goes on.
+			end = int(starts[cur.to+1])
+		}
+		b.WriteString(text[starts[cur.from]:end])
+		line += int(cur.to-cur.from) + 1
+	}
+	rt.text = b.String()
+	return rt
 }
 
 // gate marks in gated the rules gitleaks runs over a text with f's words.
@@ -381,7 +393,7 @@ func (w *window) spans(f *found, gated []bool) []lineSpan {
 // value. Each rule gated by the text keeps a line with its keyword, one
 // decoding leaves alone where it can, so that gitleaks runs it in every
 // pass as it would over the whole text. ok is false when that saves little.
-func (w *window) decodeText(text string, f *found, starts []int32, gated []bool, encoded []int32) (string, bool) {
+func (w *window) decodeText(text string, f *found, starts []int32, gated []bool, encoded []int32) (ruleText, bool) {
 	words := w.decodedWords(text, starts, encoded)
 	decodedGated := slices.Clone(gated)
 	for _, id := range words {
@@ -404,7 +416,7 @@ func (w *window) decodeText(text string, f *found, starts []int32, gated []bool,
 			continue
 		}
 		if r.whole {
-			return "", false
+			return ruleText{}, false
 		}
 		if inValue[ri] || r.run > 0 {
 			before, after = max(before, r.before), max(after, r.after)
@@ -445,30 +457,24 @@ func (w *window) decodeText(text string, f *found, starts []int32, gated []bool,
 			}
 		}
 	}
+	var spans []lineSpan
 	kept := 0
-	for _, k := range keep {
+	for l, k := range keep {
+		switch {
+		case !k:
+		case l > 0 && keep[l-1]:
+			spans[len(spans)-1].to++
+		default:
+			spans = append(spans, lineSpan{from: int32(l), to: int32(l)})
+		}
 		if k {
 			kept++
 		}
 	}
 	if kept*4 > f.lines*3 {
-		return "", false
+		return ruleText{}, false
 	}
-	var b strings.Builder
-	b.Grow(len(text) / 2)
-	for l, k := range keep {
-		end := len(text)
-		if l+1 < f.lines {
-			end = int(starts[l+1]) - 1
-		}
-		if k {
-			b.WriteString(text[starts[l]:end])
-		}
-		if end < len(text) {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String(), true
+	return splice(text, starts, spans), true
 }
 
 // decodedWords returns the words in the values gitleaks decodes on the
