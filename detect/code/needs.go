@@ -26,8 +26,8 @@ type need struct {
 	// words: one of them occurs in the window (#eq?, #any-of?).
 	words []string
 	// re matches the window (#match?, #context?). Every match holds one
-	// of lits (in lower case, when set), and with oneLine holds no
-	// newline, so only the lines where they occur need matching.
+	// of lits ignoring case, when set, and with oneLine holds no newline,
+	// so only the lines where they occur need matching.
 	re      *regexp.Regexp
 	lits    []string
 	oneLine bool
@@ -198,31 +198,37 @@ type windowText struct {
 	// fileMatch caches the whole-file answers, shared by a file's windows.
 	fileMatch map[*regexp.Regexp]bool
 	input     int8 // 0 unknown, 1 may read request input, -1 does not
-	// lower is src in lower case, when src is ASCII.
+	// lower is src with ASCII letters in lower case.
 	lower []byte
-	ascii int8 // 0 unknown, 1 ASCII, -1 not
+	folds int8 // 0 unknown, 1 lower stands for src ignoring case, -1 not
 }
 
-// isASCII reports whether the window is ASCII, in which case matching
-// without case is matching its lower-case form: a regular expression that
-// ignores case also matches non-ASCII runes that fold to ASCII letters
-// (the Kelvin sign to k).
-func (t *windowText) isASCII() bool {
-	if t.ascii == 0 {
-		t.ascii = 1
+// asciiFolding are the only runes outside ASCII that fold to ASCII
+// letters (long s, Kelvin sign): ignoring case, a regular expression
+// matches them where it expects k and s.
+var asciiFolding = []string{"\u017f", "\u212a"}
+
+// lowered reports whether t.lower stands for the window ignoring case:
+// whether every rune that folds to an ASCII letter is one.
+func (t *windowText) lowered() bool {
+	if t.folds == 0 {
+		t.folds = 1
 		t.lower = make([]byte, len(t.src))
+		wide := false
 		for i, c := range t.src {
-			if c >= utf8.RuneSelf {
-				t.ascii, t.lower = -1, nil
-				break
-			}
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
+			wide = wide || c >= utf8.RuneSelf
 			t.lower[i] = c
 		}
+		for _, r := range asciiFolding {
+			if wide && bytes.Contains(t.src, []byte(r)) {
+				t.folds, t.lower = -1, nil
+			}
+		}
 	}
-	return t.ascii > 0
+	return t.folds > 0
 }
 
 func (t *windowText) meets(ns []need) bool {
@@ -244,7 +250,7 @@ func (t *windowText) met(n *need) bool {
 		}
 		return false
 	case n.re != nil:
-		if n.lits == nil || !t.isASCII() {
+		if n.lits == nil || !t.lowered() {
 			return n.re.Match(t.src)
 		}
 		return t.matchNear(n)
@@ -276,7 +282,7 @@ func (t *windowText) span(ns []need) (from, to int) {
 	for i := range ns {
 		n := &ns[i]
 		words, text := n.words, t.src
-		if n.re != nil && n.lits != nil && t.isASCII() {
+		if n.re != nil && n.lits != nil && t.lowered() {
 			words, text = n.lits, t.lower
 		}
 		if !n.inCapture || words == nil {

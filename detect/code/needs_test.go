@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/config"
@@ -157,5 +158,20 @@ func TestOverlapping(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestASCIIFolding(t *testing.T) {
+	var got []string
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				got = append(got, string(r))
+				break
+			}
+		}
+	}
+	if !slices.Equal(got, asciiFolding) {
+		t.Errorf("runes folding to ASCII: %q, want %q", got, asciiFolding)
 	}
 }
