@@ -58,7 +58,13 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	if skipExts[ext] {
 		return out, nil
 	}
-	s := &scanner{lines: strings.Split(frag.Text, "\n"), now: d.now(), code: mode == modeCode,
+	lines := linePool.Get().(*[]string)
+	defer func() {
+		clear(*lines) // the pool must not keep texts alive
+		linePool.Put(lines)
+	}()
+	*lines = splitLines((*lines)[:0], frag.Text)
+	s := &scanner{lines: *lines, now: d.now(), code: mode == modeCode,
 		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)], data: dataExts[ext]}
 	// Only a number that passes the NHS check asks, so most texts are never
 	// searched.
@@ -70,6 +76,22 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		return out, nil
 	}
 	return append(out, d.recordFindings(frag, s.hits)...), nil
+}
+
+// linePool recycles the slices text is split into: a history scan splits
+// millions of lines, and their slices were most of this detector's garbage.
+var linePool = sync.Pool{New: func() any { return new([]string) }}
+
+// splitLines appends the lines of text to lines, as strings.Split(text, "\n").
+func splitLines(lines []string, text string) []string {
+	for {
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			return append(lines, text)
+		}
+		lines = append(lines, text[:i])
+		text = text[i+1:]
+	}
 }
 
 // setupCSV finds the header row of delimited files, reading the whole file

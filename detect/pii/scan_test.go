@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,5 +67,16 @@ func TestMayStartInsert(t *testing.T) {
 	}
 	if opened < 100 {
 		t.Errorf("only %d random lines started an INSERT", opened)
+	}
+}
+
+func TestSplitLines(t *testing.T) {
+	buf := []string{"stale"}
+	for _, text := range []string{"", "\n", "a", "a\n", "\na\n\nb", "a\r\nb\n\n"} {
+		got := splitLines(buf[:0], text)
+		if want := strings.Split(text, "\n"); !slices.Equal(got, want) {
+			t.Errorf("splitLines(%q) = %q, want %q", text, got, want)
+		}
+		buf = got
 	}
 }
