@@ -161,7 +161,8 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		return nil, nil
 	}
 	var structural, lines []*matcher
-	for _, m := range lm.candidates(frag.Text) {
+	candidates, found := lm.candidates(frag.Text)
+	for _, m := range candidates {
 		if m.query != "" {
 			structural = append(structural, m)
 		} else {
@@ -169,7 +170,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		}
 	}
 	if len(structural) > 0 && frag.AddedLines() != nil {
-		structural = withEvidence(structural, frag.Text)
+		structural = withEvidence(structural, frag.Text, found)
 	}
 	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}, fileMatch: map[*regexp.Regexp]bool{}}
 	if len(structural) == 0 && lang.grammar != nil && frag.AddedLines() != nil && continuedLine(frag.Text) {
@@ -202,20 +203,25 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 
 // withEvidence keeps the matchers of ms with a keyword line in the added
 // text that shows the evidence they need, before the whole file is loaded.
-func withEvidence(ms []*matcher, text string) []*matcher {
+// found has where in text each keyword found first occurs.
+func withEvidence(ms []*matcher, text string, found map[string]int) []*matcher {
 	x := newLineIndex(text)
 	kept := ms[:0:0]
 	for _, m := range ms {
-		if m.hasEvidence(x) {
+		if m.hasEvidence(x, found) {
 			kept = append(kept, m)
 		}
 	}
 	return kept
 }
 
-func (m *matcher) hasEvidence(x *lineIndex) bool {
+func (m *matcher) hasEvidence(x *lineIndex, found map[string]int) bool {
 	for _, k := range m.keywords {
-		for _, l := range x.keywordLines([]string{k}, 1, x.count()) {
+		first, ok := found[k]
+		if !ok {
+			continue
+		}
+		for _, l := range x.keywordLines([]string{k}, x.lineOf(first), x.count()) {
 			if m.evidence(x, l, true) {
 				return true
 			}
@@ -272,7 +278,8 @@ func (s *scan) continuedStatements(lm *langMatchers) ([]*matcher, error) {
 		}
 	}
 	var out []*matcher
-	for _, m := range lm.candidates(near.String()) {
+	ms, _ := lm.candidates(near.String())
+	for _, m := range ms {
 		if m.query != "" {
 			out = append(out, m)
 		}

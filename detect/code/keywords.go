@@ -30,14 +30,11 @@ func newKeywordSet(words []string) *keywordSet {
 	return ks
 }
 
-// find sets hits[i] for every keyword i in text and reports whether any
-// was found. hits must have len(ks.words) entries.
-func (ks *keywordSet) find(text string, hits []bool) bool {
-	found := false
+// find sets first[i] to where keyword i first occurs in text, for every
+// keyword in text; first must have len(ks.words) entries, all -1.
+func (ks *keywordSet) find(text string, first []int) {
 	for _, i := range ks.single {
-		if strings.IndexByte(text, ks.words[i][0]) >= 0 {
-			hits[i], found = true, true
-		}
+		first[i] = strings.IndexByte(text, ks.words[i][0])
 	}
 	for i := 0; i+1 < len(text); i++ {
 		a, b := text[i], text[i+1]
@@ -45,12 +42,11 @@ func (ks *keywordSet) find(text string, hits []bool) bool {
 			continue
 		}
 		for _, k := range ks.byPair[[2]byte{a, b}] {
-			if !hits[k] && strings.HasPrefix(text[i:], ks.words[k]) {
-				hits[k], found = true, true
+			if first[k] < 0 && strings.HasPrefix(text[i:], ks.words[k]) {
+				first[k] = i
 			}
 		}
 	}
-	return found
 }
 
 // langMatchers are the matchers that run on one language's files, with
@@ -81,10 +77,14 @@ func newLangMatchers(ms []*matcher) *langMatchers {
 	return lm
 }
 
-// candidates returns the matchers with a keyword in text (or none at all).
-func (lm *langMatchers) candidates(text string) []*matcher {
-	hits := make([]bool, len(lm.kw.words))
-	lm.kw.find(text, hits)
+// candidates returns the matchers with a keyword in text (or none at all),
+// and where in text each keyword found first occurs.
+func (lm *langMatchers) candidates(text string) ([]*matcher, map[string]int) {
+	first := make([]int, len(lm.kw.words))
+	for i := range first {
+		first[i] = -1
+	}
+	lm.kw.find(text, first)
 	var out []*matcher
 	for i, m := range lm.matchers {
 		if len(lm.kwOf[i]) == 0 {
@@ -92,11 +92,21 @@ func (lm *langMatchers) candidates(text string) []*matcher {
 			continue
 		}
 		for _, j := range lm.kwOf[i] {
-			if hits[j] {
+			if first[j] >= 0 {
 				out = append(out, m)
 				break
 			}
 		}
 	}
-	return out
+	var found map[string]int
+	for j, off := range first {
+		if off < 0 {
+			continue
+		}
+		if found == nil {
+			found = map[string]int{}
+		}
+		found[lm.kw.words[j]] = off
+	}
+	return out, found
 }
