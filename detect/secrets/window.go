@@ -47,6 +47,9 @@ type ruleWindow struct {
 	// run, for a rule without literals: every match holds this many
 	// characters of the base64 alphabet in a row (a token).
 	run int
+	// literalRun, for a rule with literals: every match on a line all in
+	// ASCII holds this many too (0: too few to tell).
+	literalRun int
 	// before and after bound the newlines a match holds before and after
 	// the line of its literal or run (unbounded: to the start or end of text).
 	before, after int
@@ -116,12 +119,13 @@ func newWindow(cfg glconfig.Config) *window {
 				for _, l := range lits {
 					rw.literals = append(rw.literals, id(l))
 				}
+				if rw.literalRun = literalRun(r.Regex.String()); rw.literalRun > 0 {
+					w.minRun = minPositive(w.minRun, rw.literalRun)
+				}
 			} else if run, nl, ok := analyseRun(r.Regex.String()); ok {
 				rw.whole = false
 				rw.run, rw.before, rw.after = run, nl, nl
-				if w.minRun == 0 || run < w.minRun {
-					w.minRun = run
-				}
+				w.minRun = minPositive(w.minRun, run)
 			}
 		} else {
 			// Path-only rules read no text, but gitleaks runs them only
@@ -177,6 +181,14 @@ func (w *window) isWhole(id string) bool {
 	return false
 }
 
+// minPositive returns the smaller of a and b, where 0 means none.
+func minPositive(a, b int) int {
+	if a == 0 || b < a {
+		return b
+	}
+	return a
+}
+
 func ascii(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -213,6 +225,8 @@ type found struct {
 	// runs: the longest run of base64 characters (as word) on each line
 	// that has one of at least minRun.
 	runs []hit
+	// nonASCII lists the lines holding bytes outside ASCII.
+	nonASCII []int32
 	// tokens are runs of 16 base64 characters or more with one of those
 	// gitleaks' base64 decoder insists on (digits, + / - _), with up to two
 	// '=' after: each is one match of its base64 pattern.
@@ -292,7 +306,7 @@ func (w *window) narrow(text string) narrowing {
 			n.rules = append(n.rules, ruleText{rule: int32(ri)})
 		}
 	}
-	spans := w.spans(f, gated)
+	spans := w.spans(f, gated, true)
 	if len(spans) == 0 {
 		return n
 	}
@@ -357,12 +371,16 @@ func (w *window) gate(f *found, gated []bool) []bool {
 }
 
 // spans returns, sorted by rule and line, the lines each gated rule's
-// matches can touch: around its literals and its runs.
-func (w *window) spans(f *found, gated []bool) []lineSpan {
+// matches can touch: around its literals and its runs. With literalRuns, a
+// literal counts only where the run its rule's matches hold can be.
+func (w *window) spans(f *found, gated []bool, literalRuns bool) []lineSpan {
 	var spans []lineSpan
 	add := func(ri int32, line int32) {
 		r := &w.rules[ri]
 		from, to := line-int32(min(r.before, int(line))), min(line+int32(min(r.after, f.lines)), int32(f.lines)-1)
+		if literalRuns && r.literalRun > 0 && !f.hasRun(from, to, r.literalRun) {
+			return
+		}
 		spans = append(spans, lineSpan{ri, from, to})
 	}
 	for _, h := range f.words {
@@ -381,6 +399,19 @@ func (w *window) spans(f *found, gated []bool) []lineSpan {
 	}
 	slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.from, b.from)) })
 	return spans
+}
+
+// hasRun reports whether a line from from to to holds n base64 characters
+// in a row, or a byte outside ASCII (where runs are not counted).
+func (f *found) hasRun(from, to int32, n int) bool {
+	i, _ := slices.BinarySearchFunc(f.runs, from, func(h hit, line int32) int { return cmp.Compare(h.line, line) })
+	for ; i < len(f.runs) && f.runs[i].line <= to; i++ {
+		if int(f.runs[i].word) >= n {
+			return true
+		}
+	}
+	j, _ := slices.BinarySearch(f.nonASCII, from)
+	return j < len(f.nonASCII) && f.nonASCII[j] <= to
 }
 
 // decodeText narrows a text in which gitleaks' decoder finds something on
@@ -428,7 +459,8 @@ func (w *window) decodeText(text string, f *found, starts []int32, gated []bool,
 			keep[l] = true
 		}
 	}
-	for _, s := range w.spans(f, decodedGated) {
+	// A rule's run may be in a decoded value rather than near its literal.
+	for _, s := range w.spans(f, decodedGated, false) {
 		mark(int(s.from), int(s.to))
 	}
 	isEncoded := make(map[int32]bool, len(encoded))
@@ -648,7 +680,6 @@ func (w *window) verify(text string, list uint16, line int32, last []int32, hits
 func (w *window) scan(text string) *found {
 	f := &found{}
 	last := make([]int32, len(w.words)) // 1 + the line of the last hit
-	var wide []hit                      // (line start, line) of non-ASCII lines
 	line := int32(0)
 	for start := 0; ; line++ {
 		end := strings.IndexByte(text[start:], '\n')
@@ -658,7 +689,16 @@ func (w *window) scan(text string) *found {
 			end += start
 		}
 		if w.scanLine(f, text[start:end], start, line, last) {
-			wide = append(wide, hit{word: int32(start), line: line})
+			f.nonASCII = append(f.nonASCII, line)
+			// Unicode case folding can turn this line's characters into
+			// keywords (gitleaks lower-cases the text) or literals (regexes
+			// ignoring case), so search it folded both ways.
+			s := text[start:end]
+			for _, folded := range []string{strings.ToLower(s), strings.ToLower(strings.ToUpper(s))} {
+				for _, m := range w.trie.MatchString(folded) {
+					f.words = append(f.words, hit{int32(m.Pattern()), line})
+				}
+			}
 		}
 		if end == len(text) {
 			break
@@ -666,17 +706,6 @@ func (w *window) scan(text string) *found {
 		start = end + 1
 	}
 	f.lines = int(line) + 1
-	for _, l := range wide {
-		// Unicode case folding can turn these lines' characters into
-		// keywords (gitleaks lower-cases the text) or literals (regexes
-		// ignoring case), so search them folded both ways.
-		s := lineAt(text, int(l.word))
-		for _, folded := range []string{strings.ToLower(s), strings.ToLower(strings.ToUpper(s))} {
-			for _, m := range w.trie.MatchString(folded) {
-				f.words = append(f.words, hit{int32(m.Pattern()), l.line})
-			}
-		}
-	}
 	return f
 }
 
@@ -1092,25 +1121,44 @@ func analyseRun(pattern string) (run, nl int, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	t := tokenRun(re)
+	t := tokenRun(re, false)
 	return t.run, info(re).nl, t.run >= minTokenRun
+}
+
+// minLiteralRun is the shortest run of base64 characters worth looking for
+// next to a rule's literal: shorter ones are too common to tell much (and
+// tracking them would cost the scanner).
+const minLiteralRun = 16
+
+// literalRun returns how many base64 characters in a row every match of
+// pattern holds on a line all in ASCII, or 0 when fewer than minLiteralRun.
+func literalRun(pattern string) int {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return 0
+	}
+	if t := tokenRun(re, true); t.run >= minLiteralRun {
+		return t.run
+	}
+	return 0
 }
 
 // token summarises a regex for analyseRun: only says every string it
 // matches is made of base64 characters, of at least min of them; run is a
-// count of them in a row that every match holds.
+// count of them in a row that every match holds (every match within ASCII,
+// for tokenRun's asciiOnly).
 type token struct {
 	only     bool
 	min, run int
 }
 
-func tokenRun(re *syntax.Regexp) token {
+func tokenRun(re *syntax.Regexp, asciiOnly bool) token {
 	switch re.Op {
 	case syntax.OpLiteral:
 		t := token{only: true, min: len(re.Rune)}
 		for _, r := range re.Rune {
 			// Case folding reaches beyond ASCII from k and s (K, ſ).
-			fold := re.Flags&syntax.FoldCase != 0 && strings.ContainsRune("kKsS", r)
+			fold := re.Flags&syntax.FoldCase != 0 && strings.ContainsRune("kKsS", r) && !asciiOnly
 			if r >= 0x80 || byteClass[r]&base64Char == 0 || fold {
 				t.only = false
 			}
@@ -1122,6 +1170,9 @@ func tokenRun(re *syntax.Regexp) token {
 	case syntax.OpCharClass:
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if r >= 0x80 && asciiOnly {
+					break
+				}
 				if r >= 0x80 || byteClass[r]&base64Char == 0 {
 					return token{min: 1}
 				}
@@ -1132,9 +1183,9 @@ func tokenRun(re *syntax.Regexp) token {
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return token{only: true}
 	case syntax.OpCapture:
-		return tokenRun(re.Sub[0])
+		return tokenRun(re.Sub[0], asciiOnly)
 	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
-		sub := tokenRun(re.Sub[0])
+		sub := tokenRun(re.Sub[0], asciiOnly)
 		lo := 0
 		switch re.Op {
 		case syntax.OpPlus:
@@ -1154,7 +1205,7 @@ func tokenRun(re *syntax.Regexp) token {
 		t := token{only: true}
 		block := 0
 		for _, s := range re.Sub {
-			p := tokenRun(s)
+			p := tokenRun(s, asciiOnly)
 			t.min += p.min
 			t.run = max(t.run, p.run)
 			if p.only {
@@ -1169,7 +1220,7 @@ func tokenRun(re *syntax.Regexp) token {
 	case syntax.OpAlternate:
 		t := token{only: true, min: -1, run: -1}
 		for _, s := range re.Sub {
-			p := tokenRun(s)
+			p := tokenRun(s, asciiOnly)
 			t.only = t.only && p.only
 			if t.min < 0 || p.min < t.min {
 				t.min = p.min

@@ -192,6 +192,23 @@ func TestAnalyseRun(t *testing.T) {
 	}
 }
 
+func TestLiteralRun(t *testing.T) {
+	for _, c := range []struct {
+		re  string
+		run int
+	}{
+		// Case folding reaches K and ſ, which no line all in ASCII holds.
+		{`\b((?:hvs\.[\w-]{90,120}|s\.(?i:[a-z0-9]{24})))(?:[\x60'"\s;]|\\[nr]|$)`, 24},
+		{`ghp_[0-9a-zA-Z]{36}`, 40},
+		{`(?i)key\s*=\s*[a-z0-9.=]{32}`, 0},
+		{`token=[a-z0-9]{8}`, 0},
+	} {
+		if got := literalRun(c.re); got != c.run {
+			t.Errorf("literalRun(%q) = %d, want %d", c.re, got, c.run)
+		}
+	}
+}
+
 func TestAnalyse(t *testing.T) {
 	for _, c := range []struct {
 		re            string
