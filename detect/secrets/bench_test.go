@@ -54,7 +54,7 @@ func BenchmarkNarrow(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, f := range frags {
-			w.narrow(f.Text)
+			w.narrow(f.Path, f.Text)
 		}
 	}
 }

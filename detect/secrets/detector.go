@@ -164,7 +164,7 @@ func (d *Detector) gitleaks(ctx context.Context, glf gldetect.Fragment) []report
 	if d.window == nil {
 		return d.all.DetectContext(ctx, glf)
 	}
-	n := d.window.narrow(glf.Raw)
+	n := d.window.narrow(glf.FilePath, glf.Raw)
 	switch {
 	case n.full:
 		return d.all.DetectContext(ctx, glf)

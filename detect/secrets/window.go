@@ -53,6 +53,8 @@ type ruleWindow struct {
 	// before and after bound the newlines a match holds before and after
 	// the line of its literal or run (unbounded: to the start or end of text).
 	before, after int
+	// path, when set, is what a file's path must match for the rule to run.
+	path interface{ MatchString(string) bool }
 	// whole means the rule cannot be windowed.
 	whole    bool
 	pathOnly bool
@@ -102,6 +104,9 @@ func newWindow(cfg glconfig.Config) *window {
 	}
 	for _, r := range cfg.Rules {
 		rw := ruleWindow{id: r.RuleID}
+		if r.Path != nil {
+			rw.path = r.Path
+		}
 		for _, k := range r.Keywords {
 			k = strings.ToLower(k)
 			if len(k) < 2 || !ascii(k) || strings.Contains(k, "\n") {
@@ -277,14 +282,21 @@ type narrowing struct {
 // lineSpan is a run of lines [from, to] a rule's matches can touch.
 type lineSpan struct{ rule, from, to int32 }
 
-// narrow decides what each rule gitleaks would run over text must read.
-func (w *window) narrow(text string) narrowing {
+// narrow decides what each rule gitleaks would run over text, the content
+// of the file at path, must read.
+func (w *window) narrow(path, text string) narrowing {
 	f := w.scan(text)
 	encoded, all := f.encodedLines(text)
 	if all {
 		return narrowing{full: true}
 	}
 	gated := w.gate(f, make([]bool, len(w.rules)))
+	for ri, on := range gated {
+		if r := &w.rules[ri]; on && r.path != nil && !r.path.MatchString(path) {
+			// gitleaks would run it, but stop at the path.
+			gated[ri] = false
+		}
+	}
 	var starts []int32
 	if len(encoded) > 0 {
 		starts = lineStarts(text, f.lines)

@@ -105,7 +105,7 @@ func TestWindowKeepsFindings(t *testing.T) {
 			b.WriteString("\n" + code[r.Intn(len(code))])
 		}
 		frag := detect.NewTreeFragment(fmt.Sprintf("src/f%d.go", i), b.String())
-		n := d.window.narrow(frag.Text)
+		n := d.window.narrow(frag.Path, frag.Text)
 		if !n.full {
 			narrowed++
 		}
