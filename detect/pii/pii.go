@@ -20,10 +20,12 @@ import (
 )
 
 // Detector is the personal and classified data detector. It keeps no state
-// between fragments, so concurrent Detect calls are safe.
+// between fragments but a cache of rejected phone numbers, which is safe
+// for concurrent use, so concurrent Detect calls are safe.
 type Detector struct {
-	bulk int
-	now  func() time.Time
+	bulk   int
+	now    func() time.Time
+	phones rejectedPhones
 }
 
 // New returns a detector configured by opts.
@@ -64,7 +66,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		linePool.Put(lines)
 	}()
 	*lines = splitLines((*lines)[:0], frag.Text)
-	s := &scanner{lines: *lines, now: d.now(), code: mode == modeCode,
+	s := &scanner{lines: *lines, now: d.now(), phones: &d.phones, code: mode == modeCode,
 		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)], data: dataExts[ext]}
 	// Only a number that passes the NHS check asks, so most texts are never
 	// searched.

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"bytes"
 	"net/netip"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ type scanner struct {
 	lines   []string
 	hits    []hit
 	now     time.Time
+	phones  *rejectedPhones
 	csvCols []string
 	delim   byte
 	sqlCols []string
@@ -263,7 +265,7 @@ func (s *scanner) keyedValue(i int, c cell, k kind) {
 			add(kEmail, strings.ToLower(v), !s.code, finding.High)
 		}
 	case kPhone:
-		if numeric && len(d) >= 10 && len(d) <= 13 && ukPhone(v) {
+		if numeric && len(d) >= 10 && len(d) <= 13 && s.phones.ukPhone(v) {
 			add(kPhone, d, mobile(d), finding.High)
 		}
 	case kNHS:
@@ -493,7 +495,7 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 			return false
 		}
 	}
-	if strings.Contains(string(seps), ".") || strings.Contains(string(seps), "/") {
+	if bytes.ContainsAny(seps, "./") {
 		return false
 	}
 	intl := raw[0] == '+' || strings.HasPrefix(d, "0044") && len(d) >= 13
@@ -503,7 +505,7 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 	case n == 10 && validUTR(d) && s.context(i, col, kUTR):
 		return add(kUTR, true, finding.High)
 	case (n == 10 || n == 11) && d[0] == '0' || intl && n >= 12 && n <= 14:
-		if (s.context(i, col, kPhone) || spaced || intl) && ukPhone(raw) {
+		if (s.context(i, col, kPhone) || spaced || intl) && s.phones.ukPhone(raw) {
 			strong := s.context(i, col, kPhone) && mobile(d) && !hasAnyFold(around(line, col), orgWords)
 			return add(kPhone, strong, finding.Medium)
 		}

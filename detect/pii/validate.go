@@ -3,6 +3,8 @@ package pii
 import (
 	"bytes"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
@@ -338,6 +340,32 @@ var dramaPrefixes = []string{
 // non-geographic business ranges (03, 05, 08, 09).
 func ukPhone(raw string) bool {
 	return ukPersonalLead(raw) && libUKPhone(raw)
+}
+
+// rejectedPhones remembers candidates ukPhone turned down, across Detect
+// calls: tables of digit pairs in test data ("01 23 45 67 89") recur commit
+// after commit, and libphonenumber takes about 10 µs over each. Only
+// rejections are kept, so no one's number is held, and only so many, so
+// that memory stays bounded on any history.
+type rejectedPhones struct {
+	seen sync.Map // candidate text → struct{}
+	n    atomic.Int32
+}
+
+const maxRejectedPhones = 1 << 14
+
+func (r *rejectedPhones) ukPhone(raw string) bool {
+	if _, ok := r.seen.Load(raw); ok {
+		return false
+	}
+	if ukPhone(raw) {
+		return true
+	}
+	if r.n.Load() < maxRejectedPhones && r.n.Add(1) <= maxRejectedPhones {
+		// A clone, as raw would keep the whole fragment's text alive.
+		r.seen.Store(strings.Clone(raw), struct{}{})
+	}
+	return false
 }
 
 // ukPersonalLead is a necessary condition for libUKPhone that costs a few

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -299,5 +300,31 @@ func TestPlaceholderDigits(t *testing.T) {
 	}
 	if quiet < 95 {
 		t.Errorf("too many random numbers taken for placeholders: %d/100 kept", quiet)
+	}
+}
+
+func TestRejectedPhones(t *testing.T) {
+	var r rejectedPhones
+	m := genMobile(newRand(21))
+	for range 2 {
+		if !r.ukPhone(m) {
+			t.Fatal("generated mobile rejected")
+		}
+		if r.ukPhone("0000 000000") {
+			t.Fatal("placeholder number accepted")
+		}
+	}
+	if r.n.Load() != 1 {
+		t.Errorf("%d numbers remembered, want only the one rejection", r.n.Load())
+	}
+	for i := range maxRejectedPhones + 10 {
+		if r.ukPhone(strconv.Itoa(i)) {
+			t.Fatalf("short number %d accepted", i)
+		}
+	}
+	kept := 0
+	r.seen.Range(func(any, any) bool { kept++; return true })
+	if kept != maxRejectedPhones {
+		t.Errorf("%d rejections kept, want the cap of %d", kept, maxRejectedPhones)
 	}
 }
