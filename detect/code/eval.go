@@ -373,20 +373,21 @@ func (e *evaluator) tainted(n *sitter.Node, hops int) bool {
 	return found
 }
 
-// mayBeTainted reports whether a file reads request input at all, which
-// most files do not: it saves tracing variables through them.
-func (l *language) mayBeTainted(file []byte) bool {
-	if l.routeDecorator != nil && bytes.IndexByte(file, '@') >= 0 && l.routeDecorator.Match(file) {
+// mayBeTainted reports whether a window reads request input at all, which
+// most do not: it saves tracing variables through them.
+func (t *windowText) mayBeTainted() bool {
+	l := t.lang
+	if l.routeDecorator != nil && bytes.IndexByte(t.src, '@') >= 0 && t.matches(l.routeDecorator) {
 		return true
 	}
 	hinted := false
 	for _, h := range l.sourceHints {
-		if bytes.Contains(file, []byte(h)) {
+		if bytes.Contains(t.src, []byte(h)) {
 			hinted = true
 			break
 		}
 	}
-	return hinted && (l.sources != nil && l.sources.Match(file)) || (l.taintedParams != nil && l.taintedParams.Match(file))
+	return hinted && (l.sources != nil && t.matches(l.sources)) || (l.taintedParams != nil && t.matches(l.taintedParams))
 }
 
 // identifiers calls fn for n and every identifier below it until fn

@@ -154,7 +154,8 @@ func (m *matcher) evidence(x *lineIndex, l int, partial bool) bool {
 // narrow to evaluate a match.
 func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) (bool, error) {
 	src := []byte(w.src)
-	if anyNeedsTaint(ms) && !s.lang.mayBeTainted(src) {
+	t := &windowText{lang: s.lang, src: src, file: file, fileMatch: s.fileMatch}
+	if anyNeedsTaint(ms) && !t.mayBeTainted() {
 		// Taint is traced within the window (locals and parameters), so
 		// a window that reads no request input needs no tainted? query.
 		kept := ms[:0:0]
@@ -177,7 +178,7 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 	if err != nil {
 		return true, err
 	}
-	open, start, end := s.openPatterns(c, cq, ms, src, file)
+	open, start, end := openPatterns(c, cq, ms, t)
 	if open == nil {
 		return true, nil
 	}
@@ -240,15 +241,14 @@ func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) 
 }
 
 // openPatterns returns which patterns of the combined query to run over a
-// window, those of ms whose needs src meets, and the bytes of src that
-// their matches overlap. It returns nil when no pattern is open.
-func (s *scan) openPatterns(c *combinedQuery, cq *compiledQuery, ms []*matcher, src, file []byte) (open []bool, from, to int) {
+// window, those of ms whose needs the window meets, and the bytes of it
+// that their matches overlap. It returns nil when no pattern is open.
+func openPatterns(c *combinedQuery, cq *compiledQuery, ms []*matcher, t *windowText) (open []bool, from, to int) {
 	wanted := make(map[*matcher]bool, len(ms))
 	for _, m := range ms {
 		wanted[m] = true
 	}
-	t := &windowText{lang: s.lang, src: src, file: file, fileMatch: s.fileMatch}
-	from, to = len(src), 0
+	from, to = len(t.src), 0
 	for i, m := range c.owner {
 		if !wanted[m] || !t.meets(cq.needs[i]) {
 			continue

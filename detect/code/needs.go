@@ -306,45 +306,44 @@ func (t *windowText) span(ns []need) (from, to int) {
 // takes for request input: a source, an annotated parameter, a route
 // decorator.
 func (t *windowText) mayReadInput() bool {
-	ns, ok := t.lang.inputNeeds()
-	if !ok {
-		return true
-	}
-	for i := range ns {
-		if t.met(&ns[i]) {
+	for _, n := range t.lang.inputNeeds() {
+		if t.met(n) {
 			return true
 		}
 	}
 	return false
 }
 
-// inputNeeds returns the conditions one of which a window reading request
-// input meets, and false if the language's expressions yield none.
-func (l *language) inputNeeds() ([]need, bool) {
+// matches reports whether re, one of the language's expressions of
+// request input, matches the window; most windows fail its need, which
+// costs less to check than re.
+func (t *windowText) matches(re *regexp.Regexp) bool {
+	return t.met(t.lang.inputNeeds()[re]) && re.Match(t.src)
+}
+
+// inputNeeds returns, for each of the language's expressions of request
+// input, a need of the windows it matches, built on first use.
+func (l *language) inputNeeds() map[*regexp.Regexp]*need {
 	l.inputOnce.Do(func() {
+		l.inputs = map[*regexp.Regexp]*need{}
 		for _, re := range []*regexp.Regexp{l.sources, l.taintedParams, l.routeDecorator} {
 			if re == nil {
 				continue
 			}
-			u := unanchored(re)
-			if u == nil {
-				// Not expected of the built-in expressions; without a
-				// condition, every window may read input.
-				l.inputs = nil
-				return
+			n := reNeed(re)
+			if u := unanchored(re); u != nil {
+				n = reNeed(u)
 			}
-			l.inputs = append(l.inputs, reNeed(u))
+			l.inputs[re] = &n
 		}
-		l.inputsKnown = true
 	})
-	return l.inputs, l.inputsKnown
+	return l.inputs
 }
 
 // inputCheck is the lazily built state of inputNeeds.
 type inputCheck struct {
-	inputOnce   sync.Once
-	inputs      []need
-	inputsKnown bool
+	inputOnce sync.Once
+	inputs    map[*regexp.Regexp]*need
 }
 
 // maxLiterals bounds the alternatives literalsOf tracks.
