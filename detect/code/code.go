@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"regexp"
 	"runtime"
 	"strings"
 
@@ -137,8 +136,6 @@ type scan struct {
 	lines *lineIndex
 	seen  map[string]bool
 	out   []finding.Finding
-	// fileMatch caches whole-file answers to needs across windows.
-	fileMatch map[*regexp.Regexp]bool
 }
 
 // Detect implements detect.Detector.
@@ -172,7 +169,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 	if len(structural) > 0 && frag.AddedLines() != nil {
 		structural = withEvidence(structural, frag.Text, found)
 	}
-	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}, fileMatch: map[*regexp.Regexp]bool{}}
+	s := &scan{d: d, frag: frag, lang: lang, seen: map[string]bool{}}
 	if len(structural) == 0 && lang.grammar != nil && frag.AddedLines() != nil && continuedLine(frag.Text) {
 		var err error
 		if structural, err = s.continuedStatements(lm); err != nil {

@@ -37,9 +37,10 @@ var (
 type evaluator struct {
 	lang *language
 	// src is the parsed text (a window of the file), file the whole file.
-	src, file []byte
-	root      *sitter.Node
-	defs      map[string][]definition
+	src  []byte
+	file *wholeFile
+	root *sitter.Node
+	defs map[string][]definition
 	// outside reports whether a name the window does not assign is
 	// assigned elsewhere in the file; nil when the window is the file.
 	outside func(name string) bool

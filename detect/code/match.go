@@ -20,7 +20,7 @@ func (s *scan) matchTree(ms []*matcher) error {
 	if len(whole) > maxParse {
 		return nil
 	}
-	file := []byte(whole)
+	file := &wholeFile{text: whole, matched: map[*regexp.Regexp]bool{}}
 	x := s.index(whole)
 	ms, lines := s.keywordLines(x, ms)
 	if len(lines) == 0 {
@@ -152,9 +152,9 @@ func (m *matcher) evidence(x *lineIndex, l int, partial bool) bool {
 // matchWindow parses one window and reports the matches on added lines.
 // It returns false, having reported nothing, when the window proved too
 // narrow to evaluate a match.
-func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file []byte, w *window) (bool, error) {
+func (s *scan) matchWindow(ms []*matcher, x *lineIndex, file *wholeFile, w *window) (bool, error) {
 	src := []byte(w.src)
-	t := &windowText{lang: s.lang, src: src, file: file, fileMatch: s.fileMatch}
+	t := &windowText{lang: s.lang, src: src, file: file}
 	if anyNeedsTaint(ms) && !t.mayBeTainted() {
 		// Taint is traced within the window (locals and parameters), so
 		// a window that reads no request input needs no tainted? query.
@@ -341,9 +341,9 @@ func (cq *compiledQuery) satisfied(ev *evaluator, qm *sitter.QueryMatch) bool {
 		case "context?":
 			ok = c.re.MatchString(ev.context(n))
 		case "file-has?":
-			ok = c.re.Match(ev.file)
+			ok = ev.file.has(c.re)
 		case "file-lacks?":
-			ok = !c.re.Match(ev.file)
+			ok = !ev.file.has(c.re)
 		}
 		if !ok {
 			return false

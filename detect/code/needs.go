@@ -191,13 +191,28 @@ func matchesNewline(re *regexp.Regexp) bool {
 	return walk(tree)
 }
 
+// wholeFile is the file windows come from, with the answers of the
+// expressions matched against all of it, which its windows share.
+type wholeFile struct {
+	text    string
+	matched map[*regexp.Regexp]bool
+}
+
+func (f *wholeFile) has(re *regexp.Regexp) bool {
+	has, ok := f.matched[re]
+	if !ok {
+		has = re.MatchString(f.text)
+		f.matched[re] = has
+	}
+	return has
+}
+
 // windowText answers needs about one window of a file.
 type windowText struct {
-	lang      *language
-	src, file []byte
-	// fileMatch caches the whole-file answers, shared by a file's windows.
-	fileMatch map[*regexp.Regexp]bool
-	input     int8 // 0 unknown, 1 may read request input, -1 does not
+	lang  *language
+	src   []byte
+	file  *wholeFile
+	input int8 // 0 unknown, 1 may read request input, -1 does not
 	// lower is src with ASCII letters in lower case.
 	lower []byte
 	folds int8 // 0 unknown, 1 lower stands for src ignoring case, -1 not
@@ -255,12 +270,7 @@ func (t *windowText) met(n *need) bool {
 		}
 		return t.matchNear(n)
 	case n.file != nil:
-		has, ok := t.fileMatch[n.file]
-		if !ok {
-			has = n.file.Match(t.file)
-			t.fileMatch[n.file] = has
-		}
-		return has != n.lacks
+		return t.file.has(n.file) != n.lacks
 	case n.input:
 		if t.input == 0 {
 			t.input = -1

@@ -71,7 +71,7 @@ func TestNeedsSkipWindows(t *testing.T) {
 		"func newToken() int {\n\treturn rnd.Intn(10)\n}\n":      false, // no rand
 		"func newToken() int {\n\treturn rand.Intn(6) // é\n}\n": true,
 	} {
-		wt := &windowText{lang: langGo, src: []byte(src), file: []byte(src), fileMatch: map[*regexp.Regexp]bool{}}
+		wt := &windowText{lang: langGo, src: []byte(src), file: &wholeFile{text: src, matched: map[*regexp.Regexp]bool{}}}
 		if got := wt.meets(cq.needs[0]); got != want {
 			t.Errorf("%q: meets = %v, want %v", src, got, want)
 		}
