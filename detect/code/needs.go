@@ -45,22 +45,22 @@ type need struct {
 // needsOf returns the conditions of pattern i of q, whose custom
 // predicates are checks, cheapest first.
 func needsOf(q *sitter.Query, i uint, checks []check) []need {
-	var words, rest []need
+	var cheap, rest []need
 	quantifiers := q.CaptureQuantifiers(i)
 	for _, p := range q.TextPredicates[i] {
 		// The bindings pass a predicate whose capture matched no node, and
 		// the any-* forms whatever their nodes hold: only a positive
 		// predicate over every node of a capture that always has one
 		// constrains the text.
-		if q := quantifiers[p.CaptureId]; !p.Positive || !p.MatchAllNodes ||
-			q != sitter.CaptureQuantifierOne && q != sitter.CaptureQuantifierOneOrMore {
+		if n := quantifiers[p.CaptureId]; !p.Positive || !p.MatchAllNodes ||
+			n != sitter.CaptureQuantifierOne && n != sitter.CaptureQuantifierOneOrMore {
 			continue
 		}
 		switch p.Type {
 		case sitter.TextPredicateTypeEqString:
-			words = append(words, need{words: []string{p.Value.(string)}, inCapture: true})
+			cheap = append(cheap, need{words: []string{p.Value.(string)}, inCapture: true})
 		case sitter.TextPredicateTypeAnyString:
-			words = append(words, need{words: p.Value.([]string), inCapture: true})
+			cheap = append(cheap, need{words: p.Value.([]string), inCapture: true})
 		case sitter.TextPredicateTypeMatchString:
 			if re := unanchored(p.Value.(*regexp.Regexp)); re != nil {
 				n := reNeed(re)
@@ -85,14 +85,14 @@ func needsOf(q *sitter.Query, i uint, checks []check) []need {
 				rest = append(rest, reNeed(re))
 			}
 		case "file-has?":
-			words = append(words, need{file: c.re})
+			cheap = append(cheap, need{file: c.re})
 		case "file-lacks?":
-			words = append(words, need{file: c.re, lacks: true})
+			cheap = append(cheap, need{file: c.re, lacks: true})
 		case "tainted?":
 			rest = append(rest, need{input: true})
 		}
 	}
-	return append(words, rest...)
+	return append(cheap, rest...)
 }
 
 func reNeed(re *regexp.Regexp) need {
