@@ -1227,7 +1227,11 @@ func (ws wordSet) in(text string) bool {
 			}
 			from += i
 			for j, w := range g.words {
-				if start := from - g.at[j]; start >= 0 && strings.HasPrefix(text[start:], w) {
+				// Comparing the ends first turns most anchors away
+				// before a full compare.
+				start := from - g.at[j]
+				end := start + len(w)
+				if start >= 0 && end <= len(text) && text[start] == w[0] && text[end-1] == w[len(w)-1] && text[start:end] == w {
 					return true
 				}
 			}
