@@ -122,10 +122,10 @@ func candidate(line string) bool {
 	digits, dots := 0, 0
 	for i := 0; i < len(line); i++ {
 		if digits == 0 {
-			// Outside a run of digits only a digit or an '@' matters;
-			// skipping to one with a table lookup is most of the work
+			// Outside a run of digits only a digit or an '@' matters,
+			// the bytes '0' to '@'; skipping to one is most of the work
 			// on lines of code and prose.
-			for i < len(line) && !digitOrAt[line[i]] {
+			for i < len(line) && line[i]-'0' > '@'-'0' {
 				i++
 			}
 			if i == len(line) {
@@ -154,8 +154,6 @@ func candidate(line string) bool {
 	}
 	return false
 }
-
-var digitOrAt = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true, '@': true}
 
 // sqlState follows INSERT statements so that tuple values can be mapped to
 // their column names; it reports whether line is part of one.
