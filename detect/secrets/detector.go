@@ -35,6 +35,9 @@ type Detector struct {
 	// cannot narrow and single[i] the window's rule i alone.
 	whole  *gldetect.Detector
 	single []*gldetect.Detector
+	// decoding[i] and gatedDecoding[i] run the window's rule i alone, with
+	// decoding, always or only with its keywords.
+	decoding, gatedDecoding []*gldetect.Detector
 	window *window
 	ignore map[string]bool
 }
@@ -55,12 +58,14 @@ func New(opts Options) (*Detector, error) {
 		}
 		for _, rw := range w.rules {
 			one := subset(cfg, func(r glconfig.Rule) bool { return r.RuleID == rw.id })
-			// The window has decided the rule runs: gitleaks need not look
-			// for its keywords again in text that may not hold them.
+			d.gatedDecoding = append(d.gatedDecoding, newGitleaks(one, decodeDepth))
+			// Mostly the window decides the rule runs: gitleaks need not
+			// look for its keywords again in text that may not hold them.
 			r := one.Rules[rw.id]
 			r.Keywords = nil
 			one.Rules[rw.id], one.Keywords = r, nil
 			d.single = append(d.single, newGitleaks(one, 0))
+			d.decoding = append(d.decoding, newGitleaks(one, decodeDepth))
 		}
 	}
 	if opts.GitleaksIgnore != "" {
@@ -165,18 +170,22 @@ func (d *Detector) gitleaks(ctx context.Context, glf gldetect.Fragment) []report
 		return d.all.DetectContext(ctx, glf)
 	}
 	n := d.window.narrow(glf.FilePath, glf.Raw)
-	switch {
-	case n.full:
+	if n.full {
 		return d.all.DetectContext(ctx, glf)
-	case n.decode != nil:
-		return n.decode.detect(ctx, d.all, glf)
 	}
 	var found []report.Finding
 	if n.whole {
 		found = d.whole.DetectContext(ctx, glf)
 	}
 	for _, rt := range n.rules {
-		found = append(found, rt.detect(ctx, d.single[rt.rule], glf)...)
+		gl := d.single[rt.rule]
+		switch {
+		case rt.decode && rt.gated:
+			gl = d.gatedDecoding[rt.rule]
+		case rt.decode:
+			gl = d.decoding[rt.rule]
+		}
+		found = append(found, rt.detect(ctx, gl, glf)...)
 	}
 	return preferSpecific(found)
 }

@@ -249,6 +249,9 @@ type found struct {
 type ruleText struct {
 	rule int32
 	text string
+	// decode: gitleaks decodes the text; gated: the rule runs in a pass
+	// only with its keyword there.
+	decode, gated bool
 	// chunks maps the text's lines back: chunk i starts at line at of text
 	// and line from of the full text (both 0-based).
 	chunks []chunk
@@ -269,10 +272,6 @@ func (rt *ruleText) fullLine(line int) int {
 type narrowing struct {
 	// full: every rule reads the whole text, as in gitleaks.
 	full bool
-	// decode, when gitleaks would decode something in the text, is the
-	// text every rule reads instead: the lines a match of a rule that could
-	// run can touch, before or after decoding.
-	decode *ruleText
 	// whole: a rule that cannot be windowed is on, and reads the whole text.
 	whole bool
 	// rules are the windowed rules that can match, each with its own text.
@@ -297,13 +296,8 @@ func (w *window) narrow(path, text string) narrowing {
 			gated[ri] = false
 		}
 	}
-	var starts []int32
 	if len(encoded) > 0 {
-		starts = lineStarts(text, f.lines)
-		if narrow, ok := w.decodeText(text, f, starts, gated, encoded); ok {
-			return narrowing{decode: &narrow}
-		}
-		return narrowing{full: true}
+		return w.narrowDecoded(text, f, gated, encoded)
 	}
 	var n narrowing
 	for ri, on := range gated {
@@ -322,20 +316,25 @@ func (w *window) narrow(path, text string) narrowing {
 	if len(spans) == 0 {
 		return n
 	}
-	if starts == nil {
-		starts = lineStarts(text, f.lines)
-	}
+	starts := lineStarts(text, f.lines)
+	forEachRule(spans, func(rule int32, spans []lineSpan) {
+		rt := splice(text, starts, spans)
+		rt.rule = rule
+		n.rules = append(n.rules, rt)
+	})
+	return n
+}
+
+// forEachRule calls fn with each rule's spans, of spans sorted by rule.
+func forEachRule(spans []lineSpan, fn func(rule int32, spans []lineSpan)) {
 	for i := 0; i < len(spans); {
 		j := i + 1
 		for j < len(spans) && spans[j].rule == spans[i].rule {
 			j++
 		}
-		rt := splice(text, starts, spans[i:j])
-		rt.rule = spans[i].rule
-		n.rules = append(n.rules, rt)
+		fn(spans[i].rule, spans[i:j])
 		i = j
 	}
-	return n
 }
 
 // splice copies the lines of spans (sorted by their first line) of text,
@@ -426,99 +425,109 @@ func (f *found) hasRun(from, to int32, n int) bool {
 	return j < len(f.nonASCII) && f.nonASCII[j] <= to
 }
 
-// decodeText narrows a text in which gitleaks' decoder finds something on
-// the encoded lines. In its passes over decoded text gitleaks reports only
-// matches that overlap a decoded value. Such a match holds a literal of its
-// rule either in the text, and lies in that literal's window, or in a
-// decoded value (partly, at least), and lies in the window it would have
-// on the encoded line; every other match, before or after decoding, holds
-// a literal in the text. Rules are those gated by the text or by a decoded
-// value. Each rule gated by the text keeps a line with its keyword, one
-// decoding leaves alone where it can, so that gitleaks runs it in every
-// pass as it would over the whole text. ok is false when that saves little.
-func (w *window) decodeText(text string, f *found, starts []int32, gated []bool, encoded []int32) (ruleText, bool) {
+// narrowDecoded narrows a text in which gitleaks' decoder finds something
+// on the encoded lines: each rule gated by the text or by a decoded value
+// reads, with decoding, the lines any match of it can touch in any pass.
+// In its passes over decoded text gitleaks reports only matches that
+// overlap a decoded value. Such a match holds a literal of its rule either
+// in the text, and lies in that literal's window, or in a decoded value
+// (partly, at least), and lies in the window it would have on the encoded
+// line; every other match, before or after decoding, holds a literal in
+// the text. An encoded line comes with the line after it: a U+ code point
+// ending the line takes its newline, so the decoder weighs it against the
+// next line's start. A rule with its keyword on a line decoding leaves
+// alone runs in every pass, as here; any other reads every encoded line,
+// where what turns it on in each pass is, and is run only when on.
+func (w *window) narrowDecoded(text string, f *found, gated []bool, encoded []int32) narrowing {
+	starts := lineStarts(text, f.lines)
 	words := w.decodedWords(text, starts, encoded)
 	decodedGated := slices.Clone(gated)
+	inValue := make([]bool, len(w.rules))
 	for _, id := range words {
 		for _, r := range w.keywordOf[id] {
 			decodedGated[r] = true
 		}
-	}
-	// Rules that can hold a literal or a run in a decoded value reach this
-	// far around an encoded line.
-	inValue := make([]bool, len(w.rules))
-	for _, id := range words {
 		for _, r := range w.literalOf[id] {
 			inValue[r] = true
 		}
 	}
-	before, after := 0, 0
-	for ri, on := range decodedGated {
-		r := &w.rules[ri]
-		if !on {
-			continue
-		}
-		if r.whole {
-			return ruleText{}, false
-		}
-		if inValue[ri] || r.run > 0 {
-			before, after = max(before, r.before), max(after, r.after)
-		}
-	}
-	keep := make([]bool, f.lines)
-	mark := func(from, to int) {
-		for l := max(from, 0); l <= min(to, f.lines-1); l++ {
-			keep[l] = true
-		}
-	}
-	// A rule's run may be in a decoded value rather than near its literal.
-	for _, s := range w.spans(f, decodedGated, false) {
-		mark(int(s.from), int(s.to))
-	}
 	isEncoded := make(map[int32]bool, len(encoded))
 	for _, l := range encoded {
 		isEncoded[l] = true
-		// And the line after: a U+ code point ending the line takes its
-		// newline, so the decoder weighs it against the next line's start.
-		mark(int(l)-before, int(l)+max(after, 1))
 	}
-	// first[word] is 1 + the first line holding word that decoding leaves
-	// alone, or else 1 + any line holding it.
-	first := make([]int32, len(w.words))
+	// steady marks the rules with a keyword on a line decoding leaves alone.
+	steady := make([]bool, len(w.rules))
 	for _, h := range f.words {
-		if first[h.word] == 0 || isEncoded[first[h.word]-1] && !isEncoded[h.line] {
-			first[h.word] = h.line + 1
-		}
-	}
-	for ri, on := range gated {
-		if !on {
-			continue
-		}
-		for _, k := range w.rules[ri].keywords {
-			if first[k] > 0 {
-				keep[first[k]-1] = true
-				break
+		if !isEncoded[h.line] {
+			for _, r := range w.keywordOf[h.word] {
+				steady[r] = true
 			}
 		}
 	}
+	for _, r := range w.always {
+		steady[r] = true
+	}
+	var n narrowing
 	var spans []lineSpan
-	kept := 0
-	for l, k := range keep {
+	for ri, on := range decodedGated {
+		r := &w.rules[ri]
 		switch {
-		case !k:
-		case l > 0 && keep[l-1]:
-			spans[len(spans)-1].to++
-		default:
-			spans = append(spans, lineSpan{from: int32(l), to: int32(l)})
+		case !on:
+			continue
+		case r.whole:
+			return narrowing{full: true}
+		case r.pathOnly:
+			if gated[ri] {
+				n.rules = append(n.rules, ruleText{rule: int32(ri)})
+			}
+			continue
 		}
-		if k {
-			kept++
+		if inValue[ri] || r.run > 0 {
+			for _, l := range encoded {
+				spans = append(spans, lineSpan{int32(ri), l - int32(min(r.before, int(l))), min(l+int32(min(r.after, f.lines)), int32(f.lines)-1)})
+			}
 		}
 	}
-	if kept*4 > f.lines*3 {
-		return ruleText{}, false
-	}
-	return splice(text, starts, spans), true
+	// A rule's run may be in a decoded value rather than near its literal.
+	spans = append(spans, w.spans(f, decodedGated, false)...)
+	slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.from, b.from)) })
+	forEachRule(spans, func(rule int32, spans []lineSpan) {
+		decode := slices.ContainsFunc(spans, func(s lineSpan) bool {
+			i, _ := slices.BinarySearch(encoded, s.from)
+			return i < len(encoded) && encoded[i] <= s.to
+		})
+		if !decode && !gated[rule] {
+			// Only a decoded value turns it on, and no match of it can
+			// reach one.
+			return
+		}
+		var more []lineSpan
+		if decode && !steady[rule] {
+			for _, l := range encoded {
+				more = append(more, lineSpan{rule, l, l})
+			}
+		}
+		// An encoded line comes with the line after it.
+		encodedOnly := len(more)
+		for _, s := range spans {
+			if isEncoded[s.to] && s.to+1 < int32(f.lines) {
+				more = append(more, lineSpan{rule, s.to + 1, s.to + 1})
+			}
+		}
+		for _, s := range more[:encodedOnly] {
+			if s.to+1 < int32(f.lines) {
+				more = append(more, lineSpan{rule, s.to + 1, s.to + 1})
+			}
+		}
+		if len(more) > 0 {
+			spans = append(slices.Clone(spans), more...)
+			slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Compare(a.from, b.from) })
+		}
+		rt := splice(text, starts, spans)
+		rt.rule, rt.decode, rt.gated = rule, decode, decode && !steady[rule]
+		n.rules = append(n.rules, rt)
+	})
+	return n
 }
 
 // decodedWords returns the words in the values gitleaks decodes on the
