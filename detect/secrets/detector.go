@@ -38,8 +38,8 @@ type Detector struct {
 	// decoding[i] and gatedDecoding[i] run the window's rule i alone, with
 	// decoding, always or only with its keywords.
 	decoding, gatedDecoding []*gldetect.Detector
-	window *window
-	ignore map[string]bool
+	window                  *window
+	ignore                  map[string]bool
 }
 
 // New builds the detector. gitleaks detector construction mutates package
