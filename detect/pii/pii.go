@@ -66,7 +66,7 @@ func (d *Detector) Detect(ctx context.Context, frag *detect.Fragment) ([]finding
 		linePool.Put(lines)
 	}()
 	*lines = splitLines((*lines)[:0], frag.Text)
-	s := &scanner{lines: *lines, now: d.now(), phones: &d.phones, code: mode == modeCode,
+	s := &scanner{text: frag.Text, lines: *lines, now: d.now(), phones: &d.phones, code: mode == modeCode,
 		noEmail: attributionFiles[base] || attributionFiles[strings.TrimSuffix(base, ext)], data: dataExts[ext]}
 	// Only a number that passes the NHS check asks, so most texts are never
 	// searched.

@@ -2,6 +2,7 @@ package pii
 
 import (
 	"bytes"
+	"math/bits"
 	"net/netip"
 	"strings"
 	"time"
@@ -33,7 +34,8 @@ type cell struct {
 
 // scanner holds the state of one Detect call.
 type scanner struct {
-	lines   []string
+	text    string
+	lines   []string // of text
 	hits    []hit
 	now     time.Time
 	phones  *rejectedPhones
@@ -63,6 +65,9 @@ type scanner struct {
 	// noEmail is set for files that list people\'s contacts on purpose.
 	noEmail bool
 	keyed   []bool // lines whose keyed cells were already read
+	// nextCand is the offset in text of the next byte that makes its line
+	// a candidate, searched for again once the lines reach past it.
+	nextCand int
 }
 
 // windowLines is how far from a datum a name, health detail or user id may
@@ -72,9 +77,12 @@ const windowLines = 4
 func (s *scanner) run() {
 	anchors := make([]bool, len(s.lines))
 	s.keyed = make([]bool, len(s.lines))
+	s.nextCand = -1
+	start := 0 // of line i in text
 	for i, line := range s.lines {
+		end := start + len(line)
 		dobLine := s.dobFile && hasAnyFold(line, dobKeyWords)
-		if s.sqlState(line) || s.csvRow(i) || candidate(line) || dobLine {
+		if s.sqlState(line) || s.csvRow(i) || s.candidate(start, end) || dobLine {
 			before := len(s.hits)
 			s.readKeyed(i)
 			s.readFree(i, line)
@@ -83,6 +91,7 @@ func (s *scanner) run() {
 			}
 			anchors[i] = len(s.hits) > before
 		}
+		start = end + 1
 	}
 	for i, a := range anchors {
 		if !a {
@@ -115,36 +124,45 @@ func (s *scanner) freeWordDate(i int, line string) {
 	}
 }
 
-// candidate is the cheap pre-filter: a line is read closely only if it has
-// an '@', a run of six or more digits (allowing separators), a dotted quad,
-// an upper-case letter followed by digits, or a postcode's inward code.
-func candidate(line string) bool {
+// candidate reports whether the line from start to end of the text passes
+// nextCandidate; lines must come in order.
+func (s *scanner) candidate(start, end int) bool {
+	if s.nextCand < start {
+		s.nextCand = nextCandidate(s.text, start)
+	}
+	return s.nextCand < end
+}
+
+// nextCandidate is the cheap pre-filter: a line is read closely only if
+// it has an '@', a run of six or more digits (allowing separators), a
+// dotted quad, an upper-case letter followed by digits, or a postcode's
+// inward code. It returns the offset in text of the first byte from from
+// on that makes its line a candidate, or len(text). It runs over the whole
+// text rather than line by line, as on lines of code and prose the work is
+// skipping to a digit or '@' and a line end needs no special case: '\n'
+// ends a run of digits, and every look around a byte stops at it.
+func nextCandidate(text string, from int) int {
 	digits, dots := 0, 0
-	for i := 0; i < len(line); i++ {
+	for i := from; i < len(text); i++ {
 		if digits == 0 {
-			// Outside a run of digits only a digit or an '@' matters,
-			// the bytes '0' to '@'; skipping to one is most of the work
-			// on lines of code and prose.
-			for i < len(line) && line[i]-'0' > '@'-'0' {
-				i++
-			}
-			if i == len(line) {
-				return false
+			// Outside a run of digits only a digit or an '@' matters.
+			if i = nextDigitOrAt(text, i); i == len(text) {
+				break
 			}
 		}
-		c := line[i]
+		c := text[i]
 		switch {
 		case isDigit(c):
 			digits++
 			if digits >= 6 || dots == 3 {
-				return true
+				return i
 			}
-			if i+2 < len(line) && i > 0 && line[i-1] == ' ' && isUpper(line[i+1]) && isUpper(line[i+2]) && (i+3 == len(line) || !isAlnum(line[i+3])) {
-				return true
+			if i+2 < len(text) && i > 0 && text[i-1] == ' ' && isUpper(text[i+1]) && isUpper(text[i+2]) && (i+3 == len(text) || !isAlnum(text[i+3])) {
+				return i
 			}
 		case c == '@':
-			return true
-		case (c == ' ' || c == '-' || c == '/' || c == '.') && digits > 0 && i+1 < len(line) && isDigit(line[i+1]):
+			return i
+		case (c == ' ' || c == '-' || c == '/' || c == '.') && digits > 0 && i+1 < len(text) && isDigit(text[i+1]):
 			if c == '.' {
 				dots++
 			}
@@ -152,7 +170,31 @@ func candidate(line string) bool {
 			digits, dots = 0, 0
 		}
 	}
-	return false
+	return len(text)
+}
+
+// nextDigitOrAt returns the index of the first digit or '@' in s from i
+// on, or len(s). Skipping to one is most of nextCandidate's work, so it
+// tests eight bytes at a time for one in the range '0' (0x30) to '@'
+// (0x40), as one 64-bit word in little-endian order: with l the low seven
+// bits of a byte, 0xc0-l has its top bit set when l <= 0x40 and l+0x50 when
+// l >= 0x30, neither borrowing from nor carrying into the next byte, and
+// bytes from 0x80 up are masked out; the lowest top bit left is the first
+// such byte.
+func nextDigitOrAt(s string, i int) int {
+	const ones = 0x0101010101010101
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 | uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		l := x & (ones * 0x7f)
+		if m := (ones*0xc0 - l) & (l + ones*0x50) &^ x & (ones * 0x80); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(s) && s[i]-'0' > '@'-'0' {
+		i++
+	}
+	return i
 }
 
 // sqlState follows INSERT statements so that tuple values can be mapped to

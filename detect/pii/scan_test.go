@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -78,5 +79,69 @@ func TestSplitLines(t *testing.T) {
 			t.Errorf("splitLines(%q) = %q, want %q", text, got, want)
 		}
 		buf = got
+	}
+}
+
+// TestNextCandidate checks that scanning a whole text, line after line as
+// run does, gives every line the verdict it gets on its own, over random
+// texts dense in the bytes the pre-filter looks at, line ends included.
+func TestNextCandidate(t *testing.T) {
+	r := newRand(33)
+	// Runs of digits often meet a line end, and '@' is rare, so that many
+	// lines are not candidates and a run or a look around that crossed a
+	// line end would show.
+	const alphabet = "0123456789 -/.AZax\n"
+	lines, total := 0, 0
+	for range 3000 {
+		b := make([]byte, r.IntN(120))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+			if r.IntN(200) == 0 {
+				b[i] = '@'
+			}
+		}
+		text := string(b)
+		s := &scanner{text: text, nextCand: -1}
+		start := 0
+		for _, line := range strings.Split(text, "\n") {
+			end := start + len(line)
+			alone := nextCandidate(line, 0) < len(line)
+			if whole := s.candidate(start, end); whole != alone {
+				t.Fatalf("line %q of %q: %v in the text, %v alone", line, text, whole, alone)
+			}
+			if alone {
+				lines++
+			}
+			total++
+			start = end + 1
+		}
+	}
+	if lines < total/5 || lines > total*4/5 {
+		t.Errorf("%d candidate lines of %d: too few or too many to tell", lines, total)
+	}
+}
+
+// TestNextDigitOrAt puts every byte value in every lane of the eight-byte
+// test, and in the tail after it, among bytes on both sides of the range,
+// and compares with a plain loop.
+func TestNextDigitOrAt(t *testing.T) {
+	for _, fill := range []byte{'/', 'A', 'a', ' ', '\n', '9', 0x7f, 0x80, 0xb0, 0xc0, 0xff} {
+		for v := range 256 {
+			for at := range 11 {
+				b := bytes.Repeat([]byte{fill}, 11)
+				b[at] = byte(v)
+				s := string(b)
+				want := len(s)
+				for j := range len(s) {
+					if s[j] >= '0' && s[j] <= '@' {
+						want = j
+						break
+					}
+				}
+				if got := nextDigitOrAt(s, 0); got != want {
+					t.Fatalf("nextDigitOrAt(%q, 0) = %d, want %d", s, got, want)
+				}
+			}
+		}
 	}
 }
