@@ -545,7 +545,8 @@ func (s *scanner) tryNumber(i int, line, raw string, seps []byte, col int) bool 
 	case n == 10 && validUTR(d) && s.context(i, col, kUTR):
 		return add(kUTR, true, finding.High)
 	case (n == 10 || n == 11) && d[0] == '0' || intl && n >= 12 && n <= 14:
-		if (s.context(i, col, kPhone) || spaced || intl) && s.phones.ukPhone(raw) {
+		// The byte checks first: context reads the words around the number.
+		if ukPersonalLead(raw) && (spaced || intl || s.context(i, col, kPhone)) && s.phones.ukPhone(raw) {
 			strong := s.context(i, col, kPhone) && mobile(d) && !hasAnyFold(around(line, col), orgWords)
 			return add(kPhone, strong, finding.Medium)
 		}
@@ -705,21 +706,21 @@ func (s *scanner) freeEmail(i int, line string, p int) {
 	if s.noEmail || a == p || len(addr) < 6 {
 		return
 	}
-	if low := around(s.lower(i), a); containsAny(low, attributionWords) || containsAny(low, exampleWords) ||
-		s.attributionNear(i) || hexDump(line) || docKey(line) {
-		return
-	}
 	// "Name <address>" outside data files is a git identity (authors,
 	// changelogs, reflogs); user:password@host is a URL, not a mailbox.
 	if a > 0 && (!s.data && line[a-1] == '<' && z < len(line) && line[z] == '>' || line[a-1] == ':' || line[a-1] == '/') {
 		return
 	}
-	if s.code && commentLine(line) {
+	if s.code && commentLine(line) || !personalEmail(addr) {
 		return
 	}
-	if personalEmail(addr) {
-		s.add(hit{kind: kEmail, line: i + 1, col: a, val: strings.ToLower(addr), strong: !s.code, conf: finding.Medium})
+	// The words around the address and the lines above cost the most to
+	// read, so they come last.
+	if low := around(s.lower(i), a); containsAny(low, attributionWords) || containsAny(low, exampleWords) ||
+		s.attributionNear(i) || hexDump(line) || docKey(line) {
+		return
 	}
+	s.add(hit{kind: kEmail, line: i + 1, col: a, val: strings.ToLower(addr), strong: !s.code, conf: finding.Medium})
 }
 
 // attributionNear reports an "authors", "maintainers" or similar key just
