@@ -436,27 +436,37 @@ func (f *found) hasRun(from, to int32, n int) bool {
 // the text. An encoded line comes with the line after it: a U+ code point
 // ending the line takes its newline, so the decoder weighs it against the
 // next line's start. A rule with its keyword on a line decoding leaves
-// alone runs in every pass, as here; any other reads every encoded line,
-// where what turns it on in each pass is, and is run only when on.
+// alone, or in every pass over the encoded lines, runs in every pass, as
+// here; one whose keyword no decoded text holds runs only in the first,
+// without decoding here; any other reads every encoded line, where what
+// turns it on in each pass is, and is run only when on.
 func (w *window) narrowDecoded(text string, f *found, gated []bool, encoded []int32) narrowing {
 	starts := lineStarts(text, f.lines)
-	words := w.decodedWords(text, starts, encoded)
+	anyPass, everyPass := w.decodedWords(text, starts, encoded)
 	decodedGated := slices.Clone(gated)
+	// byValue marks the rules decoded text turns on, inValue those with a
+	// literal in it, steady those on in every pass: with a keyword on a
+	// line decoding leaves alone, or in every pass over the encoded lines.
+	byValue := make([]bool, len(w.rules))
 	inValue := make([]bool, len(w.rules))
-	for _, id := range words {
+	steady := make([]bool, len(w.rules))
+	for id := range w.words {
 		for _, r := range w.keywordOf[id] {
-			decodedGated[r] = true
+			if anyPass[id] {
+				decodedGated[r], byValue[r] = true, true
+			}
+			steady[r] = steady[r] || everyPass[id]
 		}
-		for _, r := range w.literalOf[id] {
-			inValue[r] = true
+		if anyPass[id] {
+			for _, r := range w.literalOf[id] {
+				inValue[r] = true
+			}
 		}
 	}
 	isEncoded := make(map[int32]bool, len(encoded))
 	for _, l := range encoded {
 		isEncoded[l] = true
 	}
-	// steady marks the rules with a keyword on a line decoding leaves alone.
-	steady := make([]bool, len(w.rules))
 	for _, h := range f.words {
 		if !isEncoded[h.line] {
 			for _, r := range w.keywordOf[h.word] {
@@ -492,7 +502,9 @@ func (w *window) narrowDecoded(text string, f *found, gated []bool, encoded []in
 	spans = append(spans, w.spans(f, decodedGated, false)...)
 	slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.from, b.from)) })
 	forEachRule(spans, func(rule int32, spans []lineSpan) {
-		decode := slices.ContainsFunc(spans, func(s lineSpan) bool {
+		// Rules a decoded value never turns on run only in gitleaks' first
+		// pass unless their keyword is on a line decoding leaves alone.
+		decode := (steady[rule] || byValue[rule]) && slices.ContainsFunc(spans, func(s lineSpan) bool {
 			i, _ := slices.BinarySearch(encoded, s.from)
 			return i < len(encoded) && encoded[i] <= s.to
 		})
@@ -530,30 +542,42 @@ func (w *window) narrowDecoded(text string, f *found, gated []bool, encoded []in
 	return n
 }
 
-// decodedWords returns the words in the values gitleaks decodes on the
-// encoded lines (it decodes up to decodeDepth times), folded both ways as
-// scan folds lines outside ASCII.
-func (w *window) decodedWords(text string, starts []int32, encoded []int32) []int32 {
+// decodedWords reads the encoded lines as gitleaks decodes them (up to
+// decodeDepth times) and returns the words in any decoded text (folded
+// both ways as scan folds lines outside ASCII), and those in every text,
+// the lines as they are included, that gitleaks runs its rules over (found
+// as gitleaks finds keywords, in the lower-cased text).
+func (w *window) decodedWords(text string, starts []int32, encoded []int32) (anyPass, everyPass []bool) {
 	var b strings.Builder
 	for _, l := range encoded {
 		b.WriteString(lineAt(text, int(starts[l])))
 		b.WriteByte('\n')
 	}
 	raw := b.String()
+	anyPass, everyPass = make([]bool, len(w.words)), make([]bool, len(w.words))
+	for _, m := range w.trie.MatchString(strings.ToLower(raw)) {
+		everyPass[m.Pattern()] = true
+	}
 	dec := codec.NewDecoder()
 	var segs []*codec.EncodedSegment
-	var words []int32
 	for range decodeDepth {
 		if raw, segs = dec.Decode(raw, segs); len(segs) == 0 {
 			break
 		}
-		for _, folded := range []string{strings.ToLower(raw), strings.ToLower(strings.ToUpper(raw))} {
-			for _, m := range w.trie.MatchString(folded) {
-				words = append(words, int32(m.Pattern()))
-			}
+		lower := strings.ToLower(raw)
+		here := make([]bool, len(w.words))
+		for _, m := range w.trie.MatchString(lower) {
+			here[m.Pattern()] = true
+		}
+		for _, m := range w.trie.MatchString(strings.ToLower(strings.ToUpper(raw))) {
+			anyPass[m.Pattern()] = true
+		}
+		for id, in := range here {
+			anyPass[id] = anyPass[id] || in
+			everyPass[id] = everyPass[id] && in
 		}
 	}
-	return words
+	return anyPass, everyPass
 }
 
 // lineStarts returns the offset of each of text's lines.
