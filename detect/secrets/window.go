@@ -349,11 +349,7 @@ func splice(text string, starts []int32, spans []lineSpan) ruleText {
 		b.WriteByte('\n')
 		line = 1
 	}
-	for i := 0; i < len(spans); {
-		cur := spans[i]
-		for i++; i < len(spans) && spans[i].from <= cur.to+1; i++ {
-			cur.to = max(cur.to, spans[i].to)
-		}
+	for _, cur := range mergeSpans(spans) {
 		rt.chunks = append(rt.chunks, chunk{at: line, from: int(cur.from)})
 		end := len(text)
 		if int(cur.to)+1 < len(starts) {
@@ -535,11 +531,43 @@ func (w *window) narrowDecoded(text string, f *found, gated []bool, encoded []in
 			spans = append(slices.Clone(spans), more...)
 			slices.SortFunc(spans, func(a, b lineSpan) int { return cmp.Compare(a.from, b.from) })
 		}
-		rt := splice(text, starts, spans)
-		rt.rule, rt.decode, rt.gated = rule, decode, decode && !steady[rule]
-		n.rules = append(n.rules, rt)
+		// Runs of lines without an encoded line need no decoding: no match
+		// crosses from one run to another.
+		var plain, decoded []lineSpan
+		for _, c := range mergeSpans(spans) {
+			i, _ := slices.BinarySearch(encoded, c.from)
+			if decode && i < len(encoded) && encoded[i] <= c.to {
+				decoded = append(decoded, c)
+			} else {
+				plain = append(plain, c)
+			}
+		}
+		if len(plain) > 0 && gated[rule] {
+			rt := splice(text, starts, plain)
+			rt.rule = rule
+			n.rules = append(n.rules, rt)
+		}
+		if len(decoded) > 0 {
+			rt := splice(text, starts, decoded)
+			rt.rule, rt.decode, rt.gated = rule, true, !steady[rule]
+			n.rules = append(n.rules, rt)
+		}
 	})
 	return n
+}
+
+// mergeSpans returns spans (sorted by their first line) with those that overlap
+// or touch made one.
+func mergeSpans(spans []lineSpan) []lineSpan {
+	var out []lineSpan
+	for _, s := range spans {
+		if n := len(out); n > 0 && s.from <= out[n-1].to+1 {
+			out[n-1].to = max(out[n-1].to, s.to)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // decodedWords reads the encoded lines as gitleaks decodes them (up to
