@@ -58,7 +58,9 @@ func FuzzValidators(f *testing.F) {
 		_ = validVAT(d)
 		_ = validLicence(s)
 		_ = validPostcode(s)
-		_ = ukPhone(s)
+		if libUKPhone(s) && !ukPersonalLead(s) {
+			t.Errorf("ukPersonalLead rejects %q, which libphonenumber accepts", s)
+		}
 		if birthDate(s, now) && len(s) > 10 {
 			t.Errorf("birthDate accepted %q", s)
 		}

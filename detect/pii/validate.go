@@ -375,16 +375,21 @@ func (r *rejectedPhones) ukPhone(raw string) bool {
 // country code (44) and a trunk prefix, in that order, the last one twice
 // when the country code came without a plus ("44 0 07..."). What is left of
 // a geographic number has 9 or 10 digits and starts with 1, or has 10 and
-// starts with 2; a mobile number has 10 and starts with 7.
+// starts with 2; a mobile number has 10 and starts with 7. Text with other
+// characters than ASCII digits and the usual separators passes: Parse also
+// reads letters ("0800 FLOWERS") and other scripts' digits.
 func ukPersonalLead(raw string) bool {
 	var buf [16]byte
 	lead, n := buf[:0], 0
 	for i := 0; i < len(raw); i++ {
-		if isDigit(raw[i]) {
+		switch c := raw[i]; {
+		case isDigit(c):
 			if len(lead) < len(buf) {
-				lead = append(lead, raw[i])
+				lead = append(lead, c)
 			}
 			n++
+		case strings.IndexByte(" -+()./", c) < 0:
+			return true
 		}
 	}
 	nsn := bytes.TrimPrefix(lead, []byte("00"))
