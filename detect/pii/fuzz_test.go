@@ -2,6 +2,8 @@ package pii
 
 import (
 	"math/big"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,4 +117,41 @@ func FuzzDetect(f *testing.F) {
 	}
 	d := New(config.PersonalData{})
 	f.Fuzz(func(t *testing.T, text string) { testkit.CheckDetector(t, d, "exports/people.csv", text) })
+}
+
+// FuzzShortcuts checks the scanner's fast paths against the plain
+// computations they stand for.
+func FuzzShortcuts(f *testing.F) {
+	for _, s := range []string{"", "a 123\n456 b@c", "ref 12.34\n.56.78 1AB", "INSERT INTO t (a) VALUES", "\u00a0insert into people",
+		"OFFICIAL\nborn 14 March", "Top Secret DOB", "01 23\n45 67 89"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s := &scanner{text: text, nextCand: -1}
+		start := 0
+		for _, line := range strings.Split(text, "\n") {
+			end := start + len(line)
+			if whole, alone := s.candidate(start, end), nextCandidate(line, 0) < len(line); whole != alone {
+				t.Errorf("line %q of %q: candidate %v in the text, %v alone", line, text, whole, alone)
+			}
+			if tr := strings.TrimSpace(line); len(tr) > 11 && strings.EqualFold(tr[:11], "INSERT INTO") && !mayStartInsert(line) {
+				t.Errorf("mayStartInsert(%q) = false", line)
+			}
+			start = end + 1
+		}
+		for _, set := range []wordSet{markingWords, dobFileWords} {
+			want := false
+			for _, g := range set {
+				for _, w := range g.words {
+					want = want || strings.Contains(text, w)
+				}
+			}
+			if got := set.in(text); got != want {
+				t.Errorf("wordSet.in(%q) = %v", text, got)
+			}
+		}
+		if got, want := splitLines(nil, text), strings.Split(text, "\n"); !slices.Equal(got, want) {
+			t.Errorf("splitLines(%q) = %q", text, got)
+		}
+	})
 }
