@@ -20,7 +20,7 @@ import (
 )
 
 // Detector is the personal and classified data detector. It keeps no state
-// between fragments but a cache of rejected phone numbers, which is safe
+// between fragments beyond a cache of rejected phone numbers, itself safe
 // for concurrent use, so concurrent Detect calls are safe.
 type Detector struct {
 	bulk   int

@@ -136,11 +136,12 @@ func (s *scanner) candidate(start, end int) bool {
 // nextCandidate is the cheap pre-filter: a line is read closely only if
 // it has an '@', a run of six or more digits (allowing separators), a
 // dotted quad, an upper-case letter followed by digits, or a postcode's
-// inward code. It returns the offset in text of the first byte from from
-// on that makes its line a candidate, or len(text). It runs over the whole
-// text rather than line by line, as on lines of code and prose the work is
-// skipping to a digit or '@' and a line end needs no special case: '\n'
-// ends a run of digits, and every look around a byte stops at it.
+// inward code. It returns the offset of the first byte at or after from
+// that makes its line of text a candidate, or len(text). It runs over the
+// whole text rather than line by line, as on lines of code and prose the
+// work is skipping to a digit or '@', and a line end needs no special
+// case: '\n' ends a run of digits, and every look around a byte stops at
+// it.
 func nextCandidate(text string, from int) int {
 	digits, dots := 0, 0
 	for i := from; i < len(text); i++ {

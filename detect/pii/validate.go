@@ -416,6 +416,8 @@ func trimTrunk(d []byte) []byte {
 	return bytes.TrimPrefix(d, []byte("0"))
 }
 
+// libUKPhone is ukPhone without the pre-filter: libphonenumber's verdict
+// and the checks on the national number it finds.
 func libUKPhone(raw string) bool {
 	num, err := phonenumbers.Parse(raw, "GB")
 	if err != nil || !phonenumbers.IsValidNumber(num) {
