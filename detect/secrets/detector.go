@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	glconfig "github.com/zricethezav/gitleaks/v8/config"
 	gldetect "github.com/zricethezav/gitleaks/v8/detect"
@@ -32,14 +33,20 @@ type Detector struct {
 	// does: for texts the window cannot narrow, or every text without one.
 	all *gldetect.Detector
 	// Over text with nothing to decode, whole runs the rules the window
-	// cannot narrow and single[i] the window's rule i alone.
-	whole  *gldetect.Detector
-	single []*gldetect.Detector
-	// decoding[i] and gatedDecoding[i] run the window's rule i alone, with
-	// decoding, always or only with its keywords.
-	decoding, gatedDecoding []*gldetect.Detector
-	window                  *window
-	ignore                  map[string]bool
+	// cannot narrow.
+	whole *gldetect.Detector
+	// alone[i] runs the window's rule i alone.
+	alone  []ruleDetectors
+	window *window
+	ignore map[string]bool
+}
+
+// ruleDetectors build, on first use (most rules are never needed alone in
+// a scan, and each detector costs memory), the gitleaks detectors that run
+// one rule alone: over text with nothing to decode, and with decoding,
+// always or only with its keywords.
+type ruleDetectors struct {
+	plain, decoding, gatedDecoding func() *gldetect.Detector
 }
 
 // New builds the detector. gitleaks detector construction mutates package
@@ -57,15 +64,18 @@ func New(opts Options) (*Detector, error) {
 			d.whole = newGitleaks(subset(cfg, func(r glconfig.Rule) bool { return w.isWhole(r.RuleID) }), 0)
 		}
 		for _, rw := range w.rules {
-			one := subset(cfg, func(r glconfig.Rule) bool { return r.RuleID == rw.id })
-			d.gatedDecoding = append(d.gatedDecoding, newGitleaks(one, decodeDepth))
+			gated := subset(cfg, func(r glconfig.Rule) bool { return r.RuleID == rw.id })
 			// Mostly the window decides the rule runs: gitleaks need not
 			// look for its keywords again in text that may not hold them.
-			r := one.Rules[rw.id]
+			on := subset(gated, func(glconfig.Rule) bool { return true })
+			r := on.Rules[rw.id]
 			r.Keywords = nil
-			one.Rules[rw.id], one.Keywords = r, nil
-			d.single = append(d.single, newGitleaks(one, 0))
-			d.decoding = append(d.decoding, newGitleaks(one, decodeDepth))
+			on.Rules[rw.id], on.Keywords = r, nil
+			d.alone = append(d.alone, ruleDetectors{
+				plain:         sync.OnceValue(func() *gldetect.Detector { return newGitleaks(on, 0) }),
+				decoding:      sync.OnceValue(func() *gldetect.Detector { return newGitleaks(on, decodeDepth) }),
+				gatedDecoding: sync.OnceValue(func() *gldetect.Detector { return newGitleaks(gated, decodeDepth) }),
+			})
 		}
 	}
 	if opts.GitleaksIgnore != "" {
@@ -178,14 +188,15 @@ func (d *Detector) gitleaks(ctx context.Context, glf gldetect.Fragment) []report
 		found = d.whole.DetectContext(ctx, glf)
 	}
 	for _, rt := range n.rules {
-		gl := d.single[rt.rule]
+		alone := &d.alone[rt.rule]
+		gl := alone.plain
 		switch {
 		case rt.decode && rt.gated:
-			gl = d.gatedDecoding[rt.rule]
+			gl = alone.gatedDecoding
 		case rt.decode:
-			gl = d.decoding[rt.rule]
+			gl = alone.decoding
 		}
-		found = append(found, rt.detect(ctx, gl, glf)...)
+		found = append(found, rt.detect(ctx, gl(), glf)...)
 	}
 	return preferSpecific(found)
 }
