@@ -761,7 +761,9 @@ func (w *window) scan(text string) *found {
 		} else {
 			end += start
 		}
-		if w.scanLine(f, text[start:end], start, line, last) {
+		// The unescaped copy of a text is mostly lines of spaces, which
+		// hold nothing.
+		if strings.TrimLeft(text[start:end], " ") != "" && w.scanLine(f, text[start:end], start, line, last) {
 			f.nonASCII = append(f.nonASCII, line)
 			// Unicode case folding can turn this line's characters into
 			// keywords (gitleaks lower-cases the text) or literals (regexes
