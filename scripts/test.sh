@@ -46,6 +46,7 @@ if [ "$FUZZTIME" != 0 ]; then
 ./detect/pii FuzzDetect
 ./detect/secrets FuzzDetect
 ./detect/secrets FuzzLoadConfig
+./detect/secrets FuzzWindow
 ./detect/code FuzzDetect
 ./detect/injection FuzzDetect
 ./finding FuzzRedact

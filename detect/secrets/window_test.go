@@ -15,7 +15,7 @@ import (
 )
 
 // unwindowed runs every rule over the full text, as gitleaks itself does.
-func unwindowed(t *testing.T) *Detector {
+func unwindowed(t testing.TB) *Detector {
 	t.Helper()
 	cfg, err := LoadConfig("")
 	if err != nil {
@@ -139,6 +139,41 @@ func codePoints(s string) string {
 		out = append(out, fmt.Sprintf("U+%04X", r))
 	}
 	return strings.Join(out, " ")
+}
+
+// FuzzWindow checks the window against gitleaks itself on any text: the
+// same findings with and without it.
+func FuzzWindow(f *testing.F) {
+	g := newGen(21)
+	for _, s := range []string{
+		"token = \"ghp_" + g.s(alnum, 36) + "\"",
+		"x := 1\nblob = \"" + b64("aws_secret_access_key = "+g.s(b64set, 40)) + "\"\ny := 2",
+		"t = \"" + fmt.Sprintf("%x", "ghp_"+g.s(alnum, 36)) + "\"\n// github",
+		"url = \"https://h/?token=%67%68%70%5f" + g.s(alnum, 36) + "\"\nname = \"caf\\u00e9\"",
+		"// token: " + codePoints("ghp_"+g.s(alnum, 36)),
+		"\u212aey = \"" + g.s(alnum, 32) + "\"\ncafé",
+		"password:\n\n  \"" + g.password() + "\"",
+		"kind: Secret\ndata:\n  key: " + b64(g.s(alnum, 24)),
+		"s.x = 1\nvault = \"s." + g.s(alnum, 24) + "\"",
+	} {
+		f.Add(s)
+	}
+	d, full := defaultDetector(f), unwindowed(f)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, text string) {
+		frag := detect.NewTreeFragment("deploy/app.yaml", text)
+		got, err := d.Detect(ctx, frag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := full.Detect(ctx, frag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := findingKeys(got), findingKeys(want); !slices.Equal(g, w) {
+			t.Errorf("with the window %q, without %q", g, w)
+		}
+	})
 }
 
 // TestEncodedAgreesWithDecoder checks the shortcut that decides whether
