@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/detect"
 	"github.com/aiguard/aiguard/finding"
@@ -167,12 +168,14 @@ func (p *passage) lineAt(off int) int {
 // scanInstructions finds instructions aimed at assistants: anywhere in an
 // agent file, and in comments and docs elsewhere when the passage
 // addresses an AI. Outside agent files, where almost all text is ordinary
-// code, one pass over the words decides whether any rule could match
-// before passages are built; the file-wide vetoes (no anchor word, a text
-// about prompt injection) only run once there is something to veto. It
-// stops early, with what it found so far, when ctx is done.
+// code or prose, passages without a word some rule needs are dropped as
+// they are built; in prose one pass over the words first decides whether
+// any passage could be kept (in code only comments are read, which
+// passages finds without reading the rest). The file-wide vetoes (no anchor
+// word, a text about prompt injection) only run once there is something to
+// veto. It stops early, with what it found so far, when ctx is done.
 func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, kind fileKind) ([]finding.Finding, error) {
-	if kind != kindAgent && scanWords(frag.Text, hasOverride|hasCue) == 0 {
+	if kind == kindProse && scanWords(frag.Text, hasOverride|hasCue) == 0 {
 		return nil, nil
 	}
 	type seenKey struct {
@@ -379,7 +382,22 @@ func passages(frag *detect.Fragment, kind fileKind, sift bool) []passage {
 	}
 	prev, inDoc := -1, false
 	text := frag.Text
+	var code *codeLines
+	if kind == kindCode {
+		code = newCodeLines(text)
+	}
 	for n := 1; text != "" || n == 1; n++ {
+		if code != nil && !inDoc {
+			// Lines of code end any passage; n still counts them.
+			pos := len(frag.Text) - len(text)
+			if skipped := text[:code.skip(pos)-pos]; skipped != "" {
+				flush()
+				if text = text[len(skipped):]; text == "" {
+					break
+				}
+				n += strings.Count(skipped, "\n")
+			}
+		}
 		line := text
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]
@@ -444,6 +462,79 @@ func commentText(line string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// codeLines steps over the lines of code passages have no use for. Only a
+// line commentText accepts or one holding docstring quotes can be part of a
+// passage, and each of those holds one of commentMarkers or starts with a
+// byte startMarker knows: searching the whole text for the markers is far
+// faster than reading it word by word or line by line.
+type codeLines struct {
+	text string
+	// next is the offset of each marker's next occurrence at or after the
+	// line last looked at, len(text) for none, -1 before the first search.
+	next [len(commentMarkers)]int
+}
+
+// commentMarkers hold every marker commentText looks for anywhere in a line
+// and every prefix it accepts but those startMarker checks, and the
+// docstring quotes.
+var commentMarkers = [...]string{"//", "/*", "#", "<!--", `"""`, `'''`}
+
+func newCodeLines(text string) *codeLines {
+	c := &codeLines{text: text}
+	for k := range c.next {
+		c.next[k] = -1
+	}
+	return c
+}
+
+// skip returns the offset of the first line from pos on (pos starts a
+// line) that may hold a comment or docstring quotes, or len(text).
+func (c *codeLines) skip(pos int) int {
+	for pos < len(c.text) {
+		end := len(c.text)
+		if i := strings.IndexByte(c.text[pos:], '\n'); i >= 0 {
+			end = pos + i
+		}
+		if startMarker(c.text[pos:end]) || c.marked(pos, end) {
+			return pos
+		}
+		pos = end + 1
+	}
+	return len(c.text)
+}
+
+// marked reports whether a marker occurs in text[pos:end].
+func (c *codeLines) marked(pos, end int) bool {
+	for k, m := range commentMarkers {
+		if c.next[k] < pos {
+			c.next[k] = len(c.text)
+			if i := strings.Index(c.text[pos:], m); i >= 0 {
+				c.next[k] = pos + i
+			}
+		}
+		if c.next[k] < end {
+			return true
+		}
+	}
+	return false
+}
+
+// startMarker reports whether line may start, after the blanks TrimSpace
+// removes, with one of commentText's prefixes that commentMarkers lack. A
+// non-ASCII byte may begin a Unicode space, so it counts too.
+func startMarker(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case ' ', '\t', '\r', '\v', '\f':
+		case '*', '-', ';', '%':
+			return true
+		default:
+			return c >= utf8.RuneSelf
+		}
+	}
+	return false
 }
 
 // normalise lowercases text and removes what attackers use to break up

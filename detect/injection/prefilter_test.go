@@ -10,7 +10,7 @@ import (
 
 // TestScanWordsNecessary checks the promise the pre-filter makes: whenever
 // a passage matches the override rule or the assistant cue, scanWords says
-// so for the passage and for the whole file it came from. The texts mix
+// so for the passage and, for prose, for the whole file it came from. The texts mix
 // the rules' vocabulary with what normalise removes or folds (case,
 // invisible characters, U+0130 and U+212A, typographic apostrophes) and
 // with comment markers and line breaks between the words.
@@ -38,6 +38,9 @@ func TestScanWordsNecessary(t *testing.T) {
 			}
 			for _, p := range passages(frag, kind, false) {
 				override := ignore.MatchString(p.text)
+				// Code files are not pre-filtered as a whole: their
+				// passages are all comments, found without reading code.
+				whole := whole | map[fileKind]wordFlags{kindCode: hasOverride | hasCue}[kind]
 				if override && (whole&hasOverride == 0 || scanWords(p.text, hasOverride)&hasOverride == 0) {
 					t.Fatalf("override %q (passage %q) not seen", text, p.text)
 				}
@@ -105,6 +108,39 @@ func TestRangesMatchNames(t *testing.T) {
 		_, z := zeroWidthNames[r]
 		if b != isBidi(r) || z != isZeroWidth(r) {
 			t.Fatalf("%U: bidi %v/%v zero-width %v/%v", r, b, isBidi(r), z, isZeroWidth(r))
+		}
+	}
+}
+
+// TestCodeLinesSkipsOnlyCode checks the shortcut passages takes through
+// code against what it stands for: every line codeLines steps over must be
+// one commentText rejects and that holds no docstring quotes.
+func TestCodeLinesSkipsOnlyCode(t *testing.T) {
+	parts := []string{
+		"x", " ", "\t", "\u00a0", "\u3000", "\v", "/", "//", "/*", "*", "#", " # ", "<", "<!--", "-", "--", ";", "%",
+		"'", "'''", "\"", `"""`, "a = 1", "é", "\r", "\n", "\n", "\n",
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		text := b.String()
+		c := newCodeLines(text)
+		for pos := 0; pos < len(text); {
+			next := c.skip(pos)
+			for _, line := range strings.Split(text[pos:next], "\n") {
+				if _, ok := commentText(line); ok || strings.Contains(line, `"""`) || strings.Contains(line, "'''") {
+					t.Fatalf("%q: skipped line %q", text, line)
+				}
+			}
+			// Step over the line skip stopped at, as passages does.
+			i := strings.IndexByte(text[next:], '\n')
+			if i < 0 {
+				break
+			}
+			pos = next + i + 1
 		}
 	}
 }
