@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/detect"
 	"github.com/aiguard/aiguard/finding"
@@ -466,9 +465,8 @@ func commentText(line string) (string, bool) {
 
 // codeLines steps over the lines of code passages have no use for. Only a
 // line commentText accepts or one holding docstring quotes can be part of a
-// passage, and each of those holds one of commentMarkers or starts with a
-// byte startMarker knows: searching the whole text for the markers is far
-// faster than reading it word by word or line by line.
+// passage, and each of those holds one of commentMarkers: searching the
+// whole text for them is far faster than reading it line by line.
 type codeLines struct {
 	text string
 	// next is the offset of each marker's next occurrence at or after the
@@ -476,10 +474,22 @@ type codeLines struct {
 	next [len(commentMarkers)]int
 }
 
-// commentMarkers hold every marker commentText looks for anywhere in a line
-// and every prefix it accepts but those startMarker checks, and the
-// docstring quotes.
-var commentMarkers = [...]string{"//", "/*", "#", "<!--", `"""`, `'''`}
+// commentMarker is a string that may make a line part of a passage; some
+// only do so at the start of a line, after the blanks TrimSpace removes.
+type commentMarker struct {
+	s         string
+	lineStart bool
+}
+
+// commentMarkers are what commentText looks for anywhere in a line, its
+// prefixes, and the docstring quotes. A Unicode space (U+0085, U+00A0,
+// U+1680, U+2000-U+3000) at the start of a line may hide a prefix from the
+// other markers, so its lead bytes are markers too.
+var commentMarkers = [...]commentMarker{
+	{"//", false}, {"/*", false}, {"#", false}, {"<!--", false}, {`"""`, false}, {`'''`, false},
+	{"*", true}, {"--", true}, {";", true}, {"%", true},
+	{"\xc2", true}, {"\xe1", true}, {"\xe2", true}, {"\xe3", true},
+}
 
 func newCodeLines(text string) *codeLines {
 	c := &codeLines{text: text}
@@ -492,49 +502,48 @@ func newCodeLines(text string) *codeLines {
 // skip returns the offset of the first line from pos on (pos starts a
 // line) that may hold a comment or docstring quotes, or len(text).
 func (c *codeLines) skip(pos int) int {
+	first := len(c.text)
+	for k := range c.next {
+		if c.next[k] < pos {
+			c.next[k] = c.find(commentMarkers[k], pos)
+		}
+		first = min(first, c.next[k])
+	}
+	if first == len(c.text) {
+		return first
+	}
+	return pos + strings.LastIndexByte(c.text[pos:first], '\n') + 1
+}
+
+// find returns the offset of the first occurrence of m from pos on, or
+// len(text).
+func (c *codeLines) find(m commentMarker, pos int) int {
 	for pos < len(c.text) {
-		end := len(c.text)
-		if i := strings.IndexByte(c.text[pos:], '\n'); i >= 0 {
-			end = pos + i
+		i := strings.Index(c.text[pos:], m.s)
+		if i < 0 {
+			break
 		}
-		if startMarker(c.text[pos:end]) || c.marked(pos, end) {
-			return pos
+		if i += pos; !m.lineStart || atLineStart(c.text, i) {
+			return i
 		}
-		pos = end + 1
+		pos = i + 1
 	}
 	return len(c.text)
 }
 
-// marked reports whether a marker occurs in text[pos:end].
-func (c *codeLines) marked(pos, end int) bool {
-	for k, m := range commentMarkers {
-		if c.next[k] < pos {
-			c.next[k] = len(c.text)
-			if i := strings.Index(c.text[pos:], m); i >= 0 {
-				c.next[k] = pos + i
-			}
-		}
-		if c.next[k] < end {
+// atLineStart reports whether only blanks TrimSpace removes come before
+// text[i] on its line.
+func atLineStart(text string, i int) bool {
+	for i--; i >= 0; i-- {
+		switch text[i] {
+		case '\n':
 			return true
-		}
-	}
-	return false
-}
-
-// startMarker reports whether line may start, after the blanks TrimSpace
-// removes, with one of commentText's prefixes that commentMarkers lack. A
-// non-ASCII byte may begin a Unicode space, so it counts too.
-func startMarker(line string) bool {
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; c {
 		case ' ', '\t', '\r', '\v', '\f':
-		case '*', '-', ';', '%':
-			return true
 		default:
-			return c >= utf8.RuneSelf
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // normalise lowercases text and removes what attackers use to break up
