@@ -18,6 +18,7 @@ package injection
 import (
 	"context"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/aiguard/aiguard/config"
@@ -46,7 +47,7 @@ const (
 // Detector implements detect.Detector. It holds only read-only state after
 // New, so it is safe for concurrent use.
 type Detector struct {
-	agentFiles   []string
+	agentFiles   []pathPattern
 	trustedHosts map[string]bool
 	allowServers map[string]bool
 }
@@ -56,7 +57,7 @@ var _ detect.Detector = (*Detector)(nil)
 // New returns a detector configured by opts.
 func New(opts config.Injection) *Detector {
 	d := &Detector{
-		agentFiles:   opts.AgentFiles,
+		agentFiles:   compilePatterns(slices.Concat(agentPatterns, opts.AgentFiles)),
 		trustedHosts: map[string]bool{},
 		allowServers: map[string]bool{},
 	}
@@ -148,7 +149,7 @@ var agentPatterns = []string{
 
 func (d *Detector) kindOf(p string) fileKind {
 	p = path.Clean(strings.ReplaceAll(p, "\\", "/"))
-	if matchAny(p, agentPatterns) || matchAny(p, d.agentFiles) {
+	if matchAny(p, d.agentFiles) {
 		return kindAgent
 	}
 	if isProse(p) {
@@ -157,25 +158,53 @@ func (d *Detector) kindOf(p string) fileKind {
 	return kindCode
 }
 
-func matchAny(p string, patterns []string) bool {
+// pathPattern is an agent file pattern made ready for matching: kindOf
+// runs on every fragment of a history.
+type pathPattern struct {
+	pat string
+	// slashed is "/" + pat, to match the end of a path.
+	slashed string
+	// dir patterns end in "/"; whole patterns hold another "/" and match
+	// the whole path; the others match the base name.
+	dir, whole bool
+	// glob patterns use path.Match syntax; the others only match themselves.
+	glob bool
+}
+
+func compilePatterns(pats []string) []pathPattern {
+	out := make([]pathPattern, 0, len(pats))
+	for _, p := range pats {
+		out = append(out, pathPattern{
+			pat: p, slashed: "/" + p,
+			dir: strings.HasSuffix(p, "/"), whole: strings.Contains(p, "/"),
+			glob: strings.ContainsAny(p, `*?[\`),
+		})
+	}
+	return out
+}
+
+func (pt *pathPattern) match(name string) bool {
+	if !pt.glob {
+		return name == pt.pat
+	}
+	ok, _ := path.Match(pt.pat, name)
+	return ok
+}
+
+func matchAny(p string, patterns []pathPattern) bool {
 	base := path.Base(p)
-	for _, pat := range patterns {
-		if strings.HasSuffix(pat, "/") {
-			if strings.HasPrefix(p, pat) || strings.Contains(p, "/"+pat) {
+	for i := range patterns {
+		pt := &patterns[i]
+		switch {
+		case pt.dir:
+			if strings.HasPrefix(p, pt.pat) || strings.Contains(p, pt.slashed) {
 				return true
 			}
-			continue
-		}
-		if strings.Contains(pat, "/") {
-			if p == pat || strings.HasSuffix(p, "/"+pat) {
+		case pt.whole:
+			if p == pt.pat || strings.HasSuffix(p, pt.slashed) || pt.match(p) {
 				return true
 			}
-			if ok, _ := path.Match(pat, p); ok {
-				return true
-			}
-			continue
-		}
-		if ok, _ := path.Match(pat, base); ok {
+		case pt.match(base):
 			return true
 		}
 	}
@@ -194,15 +223,16 @@ var proseExts = map[string]bool{
 	".xlf": true, ".resx": true, ".arb": true, ".ftl": true, ".properties": true,
 }
 
-var localeDirs = []string{"locales/", "locale/", "i18n/", "l10n/", "lang/", "langs/", "translations/"}
+// localeDirs are directory names, matched anywhere in a path.
+var localeDirs = []string{"/locales/", "/locale/", "/i18n/", "/l10n/", "/lang/", "/langs/", "/translations/"}
 
 func isProse(p string) bool {
 	if proseExts[strings.ToLower(path.Ext(p))] {
 		return true
 	}
-	lp := strings.ToLower(p)
+	lp := "/" + strings.ToLower(p)
 	for _, dir := range localeDirs {
-		if strings.HasPrefix(lp, dir) || strings.Contains(lp, "/"+dir) {
+		if strings.Contains(lp, dir) {
 			return true
 		}
 	}

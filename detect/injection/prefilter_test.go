@@ -2,6 +2,8 @@ package injection
 
 import (
 	"math/rand/v2"
+	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,6 +143,48 @@ func TestCodeLinesSkipsOnlyCode(t *testing.T) {
 				break
 			}
 			pos = next + i + 1
+		}
+	}
+}
+
+// TestMatchAnyPlain checks the prepared agent file patterns against
+// path.Match applied to every pattern as configured.
+func TestMatchAnyPlain(t *testing.T) {
+	plain := func(p string, patterns []string) bool {
+		for _, pat := range patterns {
+			switch {
+			case strings.HasSuffix(pat, "/"):
+				if strings.HasPrefix(p, pat) || strings.Contains(p, "/"+pat) {
+					return true
+				}
+			case strings.Contains(pat, "/"):
+				if ok, _ := path.Match(pat, p); ok || p == pat || strings.HasSuffix(p, "/"+pat) {
+					return true
+				}
+			default:
+				if ok, _ := path.Match(pat, path.Base(p)); ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	extra := []string{"*.prompt", "docs/ai/*.md", "notes/", "a[b", "docs/a[b", `x\*y`, "team/RULES.md"}
+	pats := slices.Concat(agentPatterns, extra)
+	prepared := compilePatterns(pats)
+	parts := slices.Concat(pats, []string{"src", "main.go", "a", "b", "x*y", "", ".", "ai", "rules.md", "prompt"})
+	for _, p := range pats {
+		parts = append(parts, strings.ToLower(p))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		var segs []string
+		for n := 1 + rng.IntN(4); n > 0; n-- {
+			segs = append(segs, parts[rng.IntN(len(parts))])
+		}
+		p := path.Clean(strings.Join(segs, "/"))
+		if got, want := matchAny(p, prepared), plain(p, pats); got != want {
+			t.Fatalf("%q: got %v, want %v", p, got, want)
 		}
 	}
 }
