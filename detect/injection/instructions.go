@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -361,11 +362,14 @@ func instructionFinding(frag *detect.Fragment, r *rule, kind fileKind, line int,
 // scanWords) is dropped before it is normalised.
 func passages(frag *detect.Fragment, kind fileKind, sift bool) []passage {
 	var out []passage
-	var cur passage
+	// The lines and bodies of the passage being read; most are sifted out,
+	// so the buffers are reused until one is kept.
+	var lines []int
 	var bodies []string
 	var words wordScanner
 	flush := func() {
-		if len(cur.lines) > 0 && (!sift || words.got != 0) {
+		if len(lines) > 0 && (!sift || words.got != 0) {
+			cur := passage{lines: slices.Clone(lines), starts: make([]int, 0, len(bodies))}
 			var b strings.Builder
 			for i, body := range bodies {
 				if i > 0 {
@@ -377,7 +381,7 @@ func passages(frag *detect.Fragment, kind fileKind, sift bool) []passage {
 			cur.text = b.String()
 			out = append(out, cur)
 		}
-		cur, bodies, words = passage{}, bodies[:0], wordScanner{}
+		lines, bodies, words = lines[:0], bodies[:0], wordScanner{}
 	}
 	prev, inDoc := -1, false
 	text := frag.Text
@@ -428,9 +432,10 @@ func passages(frag *detect.Fragment, kind fileKind, sift bool) []passage {
 		if !ok {
 			continue
 		}
-		cur.lines = append(cur.lines, fl)
+		lines = append(lines, fl)
 		bodies = append(bodies, body)
-		if sift {
+		// One word of either kind keeps the passage.
+		if sift && words.got == 0 {
 			words.scan(body, hasOverride|hasCue)
 		}
 	}

@@ -300,7 +300,7 @@ func wordHash(w string) uint8 {
 }
 
 func lookupWord(w string) wordID {
-	if len(w) > maxWord || wordStarts[len(w)]&(1<<(w[0]&31)) == 0 {
+	if len(w) > maxWord || wordEdges[len(w)][w[0]&31]&(1<<(w[len(w)-1]&31)) == 0 {
 		return wordOther
 	}
 	for h := wordHash(w); ; h++ {
@@ -314,12 +314,12 @@ func lookupWord(w string) wordID {
 	}
 }
 
-// wordStarts[n] has bit c&31 set when a word of n letters in words starts
-// with c, in either case: most words of a text are ruled out without
-// hashing.
-var wordStarts = func() (t [maxWord + 1]uint32) {
+// wordEdges[n][a&31] has bit z&31 set when a word of n letters in words
+// starts with a and ends with z, in either case: most words of a text are
+// ruled out without hashing.
+var wordEdges = func() (t [maxWord + 1][32]uint32) {
 	for w := range words {
-		t[len(w)] |= 1 << (w[0] & 31) // panics at init if maxWord is wrong
+		t[len(w)][w[0]&31] |= 1 << (w[len(w)-1] & 31) // panics at init if maxWord is wrong
 	}
 	return t
 }()
