@@ -44,12 +44,13 @@ const (
 	cweHidden = "CWE-451"
 )
 
-// Detector implements detect.Detector. It holds only read-only state after
-// New, so it is safe for concurrent use.
+// Detector implements detect.Detector. Apart from a cache behind a lock it
+// holds only read-only state after New, so it is safe for concurrent use.
 type Detector struct {
 	agentFiles   []pathPattern
 	trustedHosts map[string]bool
 	allowServers map[string]bool
+	quiet        *quietCache
 }
 
 var _ detect.Detector = (*Detector)(nil)
@@ -60,6 +61,7 @@ func New(opts config.Injection) *Detector {
 		agentFiles:   compilePatterns(slices.Concat(agentPatterns, opts.AgentFiles)),
 		trustedHosts: map[string]bool{},
 		allowServers: map[string]bool{},
+		quiet:        &quietCache{},
 	}
 	for _, h := range defaultTrustedHosts {
 		d.trustedHosts[h] = true

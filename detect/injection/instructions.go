@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aiguard/aiguard/detect"
 	"github.com/aiguard/aiguard/finding"
@@ -188,6 +189,13 @@ func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, 
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		qk := quietKey{kind, p.text}
+		if d.quiet.has(qk) {
+			continue
+		}
+		// quiet stays set while every match has been checked and found
+		// unreportable, whatever the passage's lines.
+		quiet := true
 		cued := kind == kindAgent
 		if !cued {
 			cued = scanWords(p.text, hasCue) != 0 && assistantCue.MatchString(notAgents.Replace(p.text))
@@ -210,12 +218,19 @@ func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, 
 				// A rule reports a line once: later matches on it need
 				// no checking.
 				key := seenKey{r.id, p.lineAt(m[0])}
-				if seen[key] || !d.reportable(ri, sents, quotes, m[0], m[1]) {
+				if seen[key] {
+					quiet = false
 					continue
 				}
-				seen[key] = true
+				if !d.reportable(ri, sents, quotes, m[0], m[1]) {
+					continue
+				}
+				quiet, seen[key] = false, true
 				out = append(out, instructionFinding(frag, r, kind, key.line, sents.sentence(m[0], m[1])))
 			}
+		}
+		if quiet {
+			d.quiet.add(qk)
 		}
 	}
 	if len(out) > 0 && kind != kindAgent {
@@ -226,6 +241,42 @@ func (d *Detector) scanInstructions(ctx context.Context, frag *detect.Fragment, 
 		out = dropNearDiscussion(out, frag, lower)
 	}
 	return out, nil
+}
+
+// quietCache remembers passages in which no rule reports anything. A
+// history adds the same comment blocks again and again (files copied,
+// moved, vendored), and running the rules' expressions is most of what a
+// passage kept by the word sift costs. What a passage yields depends only
+// on its text and the kind of file.
+type quietCache struct {
+	mu    sync.Mutex
+	texts map[quietKey]struct{}
+	size  int // bytes of text held
+}
+
+type quietKey struct {
+	kind fileKind
+	text string
+}
+
+// maxQuietBytes bounds the cache's memory; it starts afresh when full.
+const maxQuietBytes = 8 << 20
+
+func (c *quietCache) has(k quietKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.texts[k]
+	return ok
+}
+
+func (c *quietCache) add(k quietKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.texts == nil || c.size+len(k.text) > maxQuietBytes {
+		c.texts, c.size = map[quietKey]struct{}{}, 0
+	}
+	c.texts[k] = struct{}{}
+	c.size += len(k.text)
 }
 
 // discussionReach is how many lines from a mention of prompt injection a
