@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/detect"
 	"github.com/aiguard/aiguard/finding"
@@ -538,13 +540,10 @@ type commentMarker struct {
 }
 
 // commentMarkers are what commentText looks for anywhere in a line, its
-// prefixes, and the docstring quotes. A Unicode space (U+0085, U+00A0,
-// U+1680, U+2000-U+3000) at the start of a line may hide a prefix from the
-// other markers, so its lead bytes are markers too.
+// prefixes, and the docstring quotes.
 var commentMarkers = [...]commentMarker{
 	{"//", false}, {"/*", false}, {"#", false}, {"<!--", false}, {`"""`, false}, {`'''`, false},
 	{"*", true}, {"--", true}, {";", true}, {"%", true},
-	{"\xc2", true}, {"\xe1", true}, {"\xe2", true}, {"\xe3", true},
 }
 
 func newCodeLines(text string) *codeLines {
@@ -587,14 +586,21 @@ func (c *codeLines) find(m commentMarker, pos int) int {
 	return len(c.text)
 }
 
-// atLineStart reports whether only blanks TrimSpace removes come before
-// text[i] on its line.
+// atLineStart reports whether only the blanks TrimSpace removes, Unicode
+// spaces included, come before text[i] on its line.
 func atLineStart(text string, i int) bool {
-	for i--; i >= 0; i-- {
-		switch text[i] {
-		case '\n':
+	for i > 0 {
+		switch c := text[i-1]; {
+		case c == '\n':
 			return true
-		case ' ', '\t', '\r', '\v', '\f':
+		case c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f':
+			i--
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeLastRuneInString(text[:i])
+			if !unicode.IsSpace(r) {
+				return false
+			}
+			i -= size
 		default:
 			return false
 		}
