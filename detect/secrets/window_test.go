@@ -94,7 +94,6 @@ func TestWindowKeepsFindings(t *testing.T) {
 		"data = \""+b64("user = admin\npassword = \""+g.password()+"\"\nport = 5432")+"\"",
 	)
 	narrowed := 0
-	ctx := context.Background()
 	for i, text := range texts {
 		var b strings.Builder
 		for range 100 + r.Intn(200) {
@@ -112,19 +111,8 @@ func TestWindowKeepsFindings(t *testing.T) {
 		if i >= decoded && !slices.ContainsFunc(n.rules, func(rt ruleText) bool { return rt.decode }) {
 			t.Errorf("text %d: not narrowed around its encoded lines (full %v)", i-decoded, n.full)
 		}
-		got, err := d.Detect(ctx, frag)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := full.Detect(ctx, frag)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i >= decoded && len(want) == 0 {
+		if want := sameFindings(t, d, full, frag); i >= decoded && len(want) == 0 {
 			t.Errorf("text %d: nothing found to compare", i)
-		}
-		if g, w := findingKeys(got), findingKeys(want); !slices.Equal(g, w) {
-			t.Errorf("text %d: with the window %q, without %q", i, g, w)
 		}
 	}
 	if narrowed < len(texts)/4 {
@@ -159,21 +147,27 @@ func FuzzWindow(f *testing.F) {
 		f.Add(s)
 	}
 	d, full := defaultDetector(f), unwindowed(f)
-	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, text string) {
-		frag := detect.NewTreeFragment("deploy/app.yaml", text)
-		got, err := d.Detect(ctx, frag)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := full.Detect(ctx, frag)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := findingKeys(got), findingKeys(want); !slices.Equal(g, w) {
-			t.Errorf("with the window %q, without %q", g, w)
-		}
+		sameFindings(t, d, full, detect.NewTreeFragment("deploy/app.yaml", text))
 	})
+}
+
+// sameFindings checks that d finds in frag what full, which runs gitleaks
+// over whole texts, finds, and returns that.
+func sameFindings(t *testing.T, d, full *Detector, frag *detect.Fragment) []finding.Finding {
+	t.Helper()
+	got, err := d.Detect(context.Background(), frag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := full.Detect(context.Background(), frag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := findingKeys(got), findingKeys(want); !slices.Equal(g, w) {
+		t.Errorf("%s: with the window %q, without %q", frag.Path, g, w)
+	}
+	return want
 }
 
 // TestEncodedAgreesWithDecoder checks the shortcut that decides whether
