@@ -27,9 +27,10 @@ import (
 // A rule's window is the lines its matches can span before and after the
 // line of its literal or token (to the start or end of the text if
 // unbounded); both come from its regex's syntax. Rules where neither can be
-// shown run over the whole text in a second gitleaks detector, and when
-// gitleaks would decode something in the text (a decoded value may put a
-// literal on any line) every rule reads the whole text.
+// shown run over the whole text in a second gitleaks detector. Where
+// gitleaks would decode something, each rule also reads, with decoding on,
+// the lines its matches can reach from a decoded value (narrowDecoded); a
+// text that decoding could join across lines is read whole by every rule.
 
 // maxLiterals bounds the alternatives tracked for one regex node.
 const maxLiterals = 32
