@@ -58,19 +58,15 @@ func New(opts Options) (*Detector, error) {
 		return nil, err
 	}
 	d := &Detector{window: newWindow(cfg), ignore: map[string]bool{}}
-	d.all = newGitleaks(subset(cfg, func(glconfig.Rule) bool { return true }), decodeDepth)
+	d.all = newGitleaks(cfg, decodeDepth)
 	if w := d.window; w != nil {
 		if w.anyWhole {
 			d.whole = newGitleaks(subset(cfg, func(r glconfig.Rule) bool { return w.isWhole(r.RuleID) }), 0)
 		}
 		for _, rw := range w.rules {
-			gated := subset(cfg, func(r glconfig.Rule) bool { return r.RuleID == rw.id })
 			// Mostly the window decides the rule runs: gitleaks need not
 			// look for its keywords again in text that may not hold them.
-			on := subset(gated, func(glconfig.Rule) bool { return true })
-			r := on.Rules[rw.id]
-			r.Keywords = nil
-			on.Rules[rw.id], on.Keywords = r, nil
+			gated, on := ruleAlone(cfg, rw.id, true), ruleAlone(cfg, rw.id, false)
 			d.alone = append(d.alone, ruleDetectors{
 				plain:         sync.OnceValue(func() *gldetect.Detector { return newGitleaks(on, 0) }),
 				decoding:      sync.OnceValue(func() *gldetect.Detector { return newGitleaks(on, decodeDepth) }),
@@ -104,6 +100,23 @@ func subset(cfg glconfig.Config, keep func(glconfig.Rule) bool) glconfig.Config 
 	}
 	sort.Strings(sub.OrderedRules)
 	return sub
+}
+
+// ruleAlone returns cfg with rule id alone, with its keywords or without
+// (gitleaks then runs it over any text).
+func ruleAlone(cfg glconfig.Config, id string, keywords bool) glconfig.Config {
+	r := cfg.Rules[id]
+	one := cfg
+	one.Keywords = map[string]struct{}{}
+	if keywords {
+		for _, k := range r.Keywords {
+			one.Keywords[strings.ToLower(k)] = struct{}{}
+		}
+	} else {
+		r.Keywords = nil
+	}
+	one.Rules, one.OrderedRules = map[string]glconfig.Rule{id: r}, []string{id}
+	return one
 }
 
 // decodeDepth is how many times the gitleaks CLI decodes base64, hex and

@@ -154,7 +154,6 @@ func newWindow(cfg glconfig.Config) *window {
 			w.literalOf[l] = append(w.literalOf[l], int32(i))
 		}
 	}
-	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.words).Build()
 	add := func(bits *[1024]uint64, index *[65536]uint16, key uint16, word int) {
 		bits[key>>6] |= 1 << (key & 63)
 		if index[key] == 0 {
@@ -167,6 +166,7 @@ func newWindow(cfg glconfig.Config) *window {
 		// Beyond what the scanner's tables index.
 		return nil
 	}
+	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.words).Build()
 	for i, s := range w.words {
 		if len(s) >= 4 {
 			add(&w.bits4, &w.index4, quadKey(uint32(s[0])<<24|uint32(s[1])<<16|uint32(s[2])<<8|uint32(s[3])), i)
